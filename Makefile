@@ -1,0 +1,49 @@
+# usagegate — the two commands a newcomer needs: `make run` and `make test`.
+# Every target installs missing Debian packages first (scripts/install-deps).
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps build run test test-asan test-tsan bench fuzz format clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps
+
+# Release build (-O2 -g); binaries in build/bin/ (a link to build/release/bin).
+build: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $(JOBS)
+	@ln -sfn release/bin build/bin
+
+# Starts mock-llm and usagegate with the demo config; Ctrl-C stops both.
+run: build
+	@bash scripts/run-demo
+
+# Every test through ctest: AddressSanitizer + UBSan build of everything, then
+# a ThreadSanitizer build of limiter/ and its concurrency tests.
+test: deps test-asan test-tsan
+
+test-asan:
+	cmake --preset debug >/dev/null
+	cmake --build --preset debug -j $(JOBS)
+	ctest --preset debug
+
+test-tsan:
+	cmake --preset tsan >/dev/null
+	cmake --build --preset tsan -j $(JOBS)
+	ctest --preset tsan
+
+# Google Benchmark figures (limiter decision cost, config load).
+bench: build
+	@bash scripts/run-bench
+
+fuzz: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j $(JOBS)
+
+format:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build

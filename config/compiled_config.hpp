@@ -1,0 +1,81 @@
+#pragma once
+// The immutable runtime snapshot compiled from a validated document: route
+// table, key table, limiter parameters and pointers to the persistent limiter
+// state. Workers read it without locks through limiter::snapshot_cell; a reload
+// compiles a new one against the same state_registry and publishes it.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/document.hpp"
+#include "limiter/admission.hpp"
+#include "limiter/clock.hpp"
+#include "limiter/state_registry.hpp"
+
+namespace ug::config {
+
+/// What the network layer knows about a request after reading its header.
+struct request_facts {
+  std::string_view method;   ///< as sent ("GET")
+  std::string_view target;   ///< origin-form target as sent ("/v1/endpoint?x=1")
+  std::string_view api_key;  ///< x-api-key value (valid when has_api_key)
+  bool has_api_key = false;
+  limiter::instant now;      ///< the one clock read of this request
+};
+
+enum class outcome : std::uint8_t {
+  forward,             ///< admitted: send to the stage's upstream
+  missing_auth_token,  ///< 403 Missing Authentication Token (no route)
+  forbidden,           ///< 403 Forbidden (key missing/unknown/disabled/not in a plan for the stage)
+  throttled,           ///< 429 Too Many Requests
+  quota_exceeded,      ///< 429 Limit Exceeded
+};
+
+struct verdict {
+  outcome result = outcome::missing_auth_token;
+  std::uint32_t stage_index = 0;      ///< valid unless missing_auth_token
+  std::size_t forward_path_offset = 0;  ///< target.substr(offset) is the path after the stage base path (starts with '/' or '?', or empty)
+  std::string_view key_id;            ///< "" when no key was identified (never the value)
+  std::string_view plan_id;           ///< "" when no plan applied
+  std::string_view resource_path;     ///< matched resource ("/endpoint"), for metrics/logs
+  limiter::admission_result admission;  ///< figures for Retry-After / RateLimit headers
+};
+
+struct compiled_stage {
+  std::string api_id;
+  std::string stage_name;
+  std::string base_path;      ///< "/v1"
+  upstream_settings upstream;
+};
+
+class compiled_config {
+ public:
+  /// Not thread-safe with respect to `state` collection; call on the control
+  /// thread. `doc` must have passed validation (config/loader). `now` fixes the
+  /// plan start for the initialRequests offset meaning of new plans.
+  static std::shared_ptr<const compiled_config> compile(const document& doc,
+                                                        limiter::state_registry& state,
+                                                        limiter::instant now,
+                                                        std::string content_sha256_hex = {});
+  ~compiled_config();
+
+  /// Thread-safe (const), lock-free, never throws, allocates nothing: route
+  /// match, key check and all-or-nothing admission in AWS order.
+  [[nodiscard]] verdict decide(const request_facts& facts) const noexcept;
+
+  /// Thread-safe (const).
+  [[nodiscard]] const gateway_settings& gateway() const noexcept;
+  [[nodiscard]] const std::vector<compiled_stage>& stages() const noexcept;
+  [[nodiscard]] std::size_t key_count() const noexcept;
+  [[nodiscard]] std::size_t plan_count() const noexcept;
+  [[nodiscard]] const std::string& content_sha256_hex() const noexcept;
+
+ private:
+  compiled_config();
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace ug::config

@@ -1,0 +1,55 @@
+#pragma once
+// Exact, lock-free quota counter for one (usage plan, API key): one atomic
+// 64-bit word packing (period index, used count), so roll-over at a period
+// boundary and counting can never race.
+#include <atomic>
+#include <cstdint>
+
+#include "limiter/quota_period.hpp"
+
+namespace ug::limiter {
+
+/// Immutable quota parameters compiled from AWS QuotaSettings.
+struct quota_params {
+  std::int64_t limit = 0;               ///< requests per period (AWS quota.limit)
+  quota_period period = quota_period::day;
+  int start_day_offset = 0;             ///< startDay meaning: the day shift; else 0
+  std::int64_t first_period_reduction = 0;  ///< initialRequests meaning: offset; else 0
+  std::int64_t first_period_index = 0;  ///< index of the period the plan started in
+};
+
+struct quota_result {
+  bool allowed = false;
+  std::int64_t limit = 0;           ///< effective limit of the current period
+  std::int64_t remaining = 0;       ///< after this decision, >= 0
+  std::int64_t reset_after_ns = 0;  ///< until the current period ends
+  std::int64_t period_index = 0;    ///< the period this decision counted in (for refund)
+};
+
+class quota_counter {
+ public:
+  quota_counter() noexcept = default;
+  quota_counter(const quota_counter&) = delete;
+  quota_counter& operator=(const quota_counter&) = delete;
+
+  /// Thread-safe, lock-free, never throws. Counts one request if the period's
+  /// effective limit is not reached; rolls over to a new period atomically.
+  quota_result try_consume(const quota_params& p, std::int64_t now_utc_ns) noexcept;
+  /// Thread-safe. Gives back one request counted in `period_index`; a no-op if
+  /// the counter has moved on to a later period.
+  void refund(std::int64_t period_index) noexcept;
+  /// Thread-safe. AWS UpdateUsage: sets what remains in the current period
+  /// (may exceed the limit: a temporary extension; may be 0).
+  void set_remaining(const quota_params& p, std::int64_t now_utc_ns, std::int64_t remaining) noexcept;
+  /// Thread-safe. What try_consume would report, without counting.
+  [[nodiscard]] quota_result peek(const quota_params& p, std::int64_t now_utc_ns) const noexcept;
+  /// Thread-safe. Requests counted in the period containing now (0 after roll-over).
+  [[nodiscard]] std::int64_t used(const quota_params& p, std::int64_t now_utc_ns) const noexcept;
+  /// Thread-safe. Restores persisted usage (durable store, reload).
+  void restore(std::int64_t period_index, std::int64_t used) noexcept;
+
+ private:
+  std::atomic<std::uint64_t> word_{0};
+};
+
+}  // namespace ug::limiter

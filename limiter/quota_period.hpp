@@ -1,0 +1,33 @@
+#pragma once
+// AWS quota periods (DAY, WEEK, MONTH) in UTC, as pure functions.
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace ug::limiter {
+
+enum class quota_period : std::uint8_t { day, week, month };
+
+/// AWS documents `offset` two ways (docs/semantics.md).
+enum class offset_meaning : std::uint8_t {
+  start_day,         ///< offset shifts the period start: WEEK 0-6 (0 = Sunday), MONTH 0-27 (day offset+1)
+  initial_requests,  ///< offset requests are subtracted from the limit in the first period
+};
+
+std::optional<quota_period> parse_quota_period(std::string_view aws_name) noexcept;
+std::string_view to_aws_name(quota_period p) noexcept;
+
+/// Half-open [start_utc_ns, end_utc_ns) plus a monotonically increasing index
+/// of the period (consecutive periods have consecutive indices).
+struct period_bounds {
+  std::int64_t start_utc_ns = 0;
+  std::int64_t end_utc_ns = 0;
+  std::int64_t index = 0;
+};
+
+/// The period that contains `utc_ns`. `start_day_offset` is the startDay offset
+/// (0 for DAY, 0-6 for WEEK, 0-27 for MONTH); pass 0 under initial_requests.
+/// Pure, thread-safe, never throws.
+period_bounds period_containing(quota_period p, int start_day_offset, std::int64_t utc_ns) noexcept;
+
+}  // namespace ug::limiter

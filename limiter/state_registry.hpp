@@ -1,0 +1,44 @@
+#pragma once
+// Mutable limiter state that outlives config snapshots: buckets and quota
+// counters found by stable id (plan id, key id, stage, method), so a reload or
+// a new key never resets anyone's bucket or quota. Used at compile/reload time
+// only; the hot path reaches state through pointers held by the snapshot.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "limiter/quota_counter.hpp"
+#include "limiter/throttle.hpp"
+
+namespace ug::limiter {
+
+/// State of one API key in one usage plan: its plan bucket and quota counter.
+struct key_plan_state {
+  gcra_bucket plan_bucket;
+  quota_counter quota;
+};
+
+class state_registry {
+ public:
+  state_registry();
+  ~state_registry();
+  state_registry(const state_registry&) = delete;
+  state_registry& operator=(const state_registry&) = delete;
+
+  /// Thread-safe (internal mutex; not for the hot path). Returns the bucket
+  /// stored under `id`, creating a full one the first time.
+  std::shared_ptr<gcra_bucket> bucket(std::string_view id);
+  /// Thread-safe (internal mutex). State of (plan, key), created on first use.
+  std::shared_ptr<key_plan_state> key_plan(std::string_view plan_id, std::string_view key_id);
+  /// Thread-safe. Drops entries no snapshot references any more (call after a swap).
+  std::size_t collect_unused();
+  /// Thread-safe. Number of live entries.
+  [[nodiscard]] std::size_t size() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace ug::limiter

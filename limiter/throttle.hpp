@@ -1,0 +1,55 @@
+#pragma once
+// AWS throttle settings (rateLimit, burstLimit) compiled into integer GCRA
+// parameters once, and the lock-free bucket that applies them.
+#include <atomic>
+#include <cstdint>
+
+namespace ug::limiter {
+
+/// Immutable parameters of one token bucket, computed once from config.
+/// Time inside the bucket is counted in "units": units_per_ns units per
+/// nanosecond, units_per_token units per token, chosen so that the emission
+/// interval is an exact integer whenever the reduced rate allows it (see
+/// throttle.cpp); rates that cannot be represented exactly are rounded in the
+/// conservative direction (never over-admit).
+struct throttle_params {
+  double rate_per_s = 0;           ///< AWS rateLimit (tokens per second)
+  std::int64_t burst = 0;          ///< AWS burstLimit (bucket size, tokens)
+  bool deny_all = true;            ///< rate 0 or burst 0: AWS refuses everything
+  std::int64_t units_per_ns = 1;   ///< time scale
+  std::int64_t units_per_token = 0;///< emission interval in units
+  std::int64_t tolerance_units = 0;///< burst * units_per_token
+
+  /// Builds parameters. rate_per_s >= 0, burst >= 0 (validated by config).
+  static throttle_params make(double rate_per_s, std::int64_t burst) noexcept;
+};
+
+/// Outcome of one try_acquire.
+struct throttle_result {
+  bool allowed = false;
+  std::int64_t remaining = 0;       ///< whole tokens left after this decision
+  std::int64_t retry_after_ns = 0;  ///< when refused: time until one token exists (-1: never)
+  std::int64_t reset_after_ns = 0;  ///< time until the bucket is full again
+};
+
+/// GCRA over one atomic theoretical-arrival-time. 8 bytes; starts full.
+class gcra_bucket {
+ public:
+  gcra_bucket() noexcept = default;
+  gcra_bucket(const gcra_bucket&) = delete;
+  gcra_bucket& operator=(const gcra_bucket&) = delete;
+
+  /// Thread-safe, lock-free, never throws, allocates nothing. Takes one token
+  /// at `now_mono_ns` if available.
+  throttle_result try_acquire(const throttle_params& p, std::int64_t now_mono_ns) noexcept;
+  /// Thread-safe. Gives back one token taken by an earlier successful try_acquire.
+  void refund(const throttle_params& p) noexcept;
+  /// Thread-safe. What try_acquire would report, without taking a token.
+  [[nodiscard]] throttle_result peek(const throttle_params& p,
+                                     std::int64_t now_mono_ns) const noexcept;
+
+ private:
+  std::atomic<std::int64_t> tat_units_{0};
+};
+
+}  // namespace ug::limiter
