@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build run test test-asan test-tsan bench fuzz format clean
+.PHONY: all deps build run test test-asan test-tsan test-fuzz bench fuzz format clean
 
 all: build
 
@@ -21,8 +21,9 @@ run: build
 	@bash scripts/run-demo
 
 # Every test through ctest: AddressSanitizer + UBSan build of everything, then
-# a ThreadSanitizer build of limiter/ and its concurrency tests.
-test: deps test-asan test-tsan
+# a ThreadSanitizer build of limiter/ and its concurrency tests, then a short
+# libFuzzer run over the config loader.
+test: deps test-asan test-tsan test-fuzz
 
 test-asan:
 	cmake --preset debug >/dev/null
@@ -40,7 +41,14 @@ bench: build
 
 fuzz: deps
 	cmake --preset fuzz >/dev/null
-	cmake --build --preset fuzz -j $(JOBS)
+	cmake --build --preset fuzz -j $(JOBS) --target fuzz_config_loader
+
+# 20 seconds of fuzzing from the seed corpus (a longer run: docs/configuration.md).
+FUZZ_SECONDS ?= 20
+test-fuzz: fuzz
+	@mkdir -p build/fuzz/corpus
+	build/fuzz/bin/fuzz_config_loader -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	  build/fuzz/corpus tests/data/config/corpus
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

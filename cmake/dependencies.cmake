@@ -3,7 +3,7 @@
 find_package(Threads REQUIRED)
 
 if(NOT UG_LIMITER_ONLY)
-  find_package(Boost 1.81 EXACT REQUIRED CONFIG)
+  find_package(Boost 1.81 REQUIRED CONFIG)
   find_package(OpenSSL REQUIRED)
   find_package(simdjson REQUIRED)
   find_package(prometheus-cpp CONFIG REQUIRED COMPONENTS core)

@@ -5,6 +5,7 @@
 // compiles a new one against the same state_registry and publishes it.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,13 +53,17 @@ struct compiled_stage {
 
 class compiled_config {
  public:
-  /// Not thread-safe with respect to `state` collection; call on the control
-  /// thread. `doc` must have passed validation (config/loader). `now` fixes the
-  /// plan start for the initialRequests offset meaning of new plans.
+  /// Call on the control thread. `doc` must have passed validation
+  /// (config/loader). `now` fixes the start of plans first seen now (the
+  /// initialRequests offset applies to the period a plan started in);
+  /// `previous` (the snapshot being replaced on reload) carries earlier plans'
+  /// start times over. Limiter state is found in `state` by id, so buckets and
+  /// quota counts survive the swap.
   static std::shared_ptr<const compiled_config> compile(const document& doc,
                                                         limiter::state_registry& state,
                                                         limiter::instant now,
-                                                        std::string content_sha256_hex = {});
+                                                        std::string content_sha256_hex = {},
+                                                        const compiled_config* previous = nullptr);
   ~compiled_config();
 
   /// Thread-safe (const), lock-free, never throws, allocates nothing: route
@@ -71,6 +76,8 @@ class compiled_config {
   [[nodiscard]] std::size_t key_count() const noexcept;
   [[nodiscard]] std::size_t plan_count() const noexcept;
   [[nodiscard]] const std::string& content_sha256_hex() const noexcept;
+  /// UTC ns at which `plan_id` was first compiled (nullopt: unknown plan).
+  [[nodiscard]] std::optional<std::int64_t> plan_start_utc_ns(std::string_view plan_id) const;
 
  private:
   compiled_config();

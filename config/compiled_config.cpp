@@ -1,0 +1,458 @@
+#include "config/compiled_config.hpp"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "config/route_table.hpp"
+#include "limiter/key_table.hpp"
+#include "limiter/quota_period.hpp"
+
+namespace ug::config {
+namespace {
+
+constexpr std::uint32_t no_index = route_table::no_route;
+
+// Ids in the state registry are built from config ids joined by a byte that
+// cannot appear in them, so two different tuples never share state.
+constexpr char id_separator = '\x1f';
+
+std::string state_id(std::initializer_list<std::string_view> parts) {
+  std::string id;
+  for (std::string_view part : parts) {
+    id.append(part);
+    id.push_back(id_separator);
+  }
+  return id;
+}
+
+// A bucket's state is a time in units of its scale; keeping the scale in the
+// id means a reload that changes the scale starts a fresh (full) bucket rather
+// than misreading the old one, while any change that keeps the scale keeps the
+// consumed tokens (docs/semantics.md, "Reload").
+std::string bucket_id(std::initializer_list<std::string_view> parts,
+                      const limiter::throttle_params& params) {
+  std::string id = state_id(parts);
+  id.append("u=");
+  id.append(std::to_string(params.units_per_ns));
+  return id;
+}
+
+limiter::throttle_params to_params(const throttle_settings& t) {
+  return limiter::throttle_params::make(t.rate_limit, t.burst_limit);
+}
+
+/// "~1endpoint~1{id}/GET" -> {"/endpoint/{id}", "GET"}; "*/*" -> {"*", "*"}.
+std::pair<std::string, std::string> split_method_setting_key(std::string_view key) {
+  const std::size_t slash = key.rfind('/');
+  if (slash == std::string_view::npos) {
+    return {std::string(key), std::string()};
+  }
+  std::string_view escaped = key.substr(0, slash);
+  std::string method(key.substr(slash + 1));
+  if (escaped == "*") {
+    return {"*", method};
+  }
+  std::string path;
+  for (std::size_t i = 0; i < escaped.size(); ++i) {
+    if (escaped[i] == '~' && i + 1 < escaped.size() && (escaped[i + 1] == '1' || escaped[i + 1] == '0')) {
+      path.push_back(escaped[i + 1] == '1' ? '/' : '~');
+      ++i;
+    } else {
+      path.push_back(escaped[i]);
+    }
+  }
+  // AWS also accepts "test/GET" (no escaped leading slash) for resource /test.
+  if (path.empty() || path.front() != '/') {
+    path.insert(path.begin(), '/');
+  }
+  return {path, method};
+}
+
+}  // namespace
+
+struct compiled_config::impl {
+  /// One (stage, resource, method): what applies to requests it matches.
+  struct route_limits {
+    std::string resource_path;
+    std::string http_method;
+    bool api_key_required = false;
+    bool has_stage_throttle = false;
+    limiter::limit_level stage_level = limiter::limit_level::stage;
+    limiter::throttle_params stage_params;
+    std::shared_ptr<limiter::gcra_bucket> stage_bucket;
+  };
+
+  struct stage_runtime {
+    route_table routes;
+    std::vector<route_limits> limits;  // indexed by route id
+  };
+
+  struct method_throttle {
+    std::uint32_t stage_index = 0;
+    std::uint32_t route_id = 0;
+    limiter::throttle_params params;
+  };
+
+  struct plan {
+    std::string id;
+    std::vector<std::uint32_t> stage_indices;
+    bool has_throttle = false;
+    limiter::throttle_params throttle;
+    bool has_quota = false;
+    limiter::quota_params quota;
+    std::vector<method_throttle> method_throttles;
+  };
+
+  /// A key's membership in one plan, with its state in that plan.
+  struct key_binding {
+    std::uint32_t plan_index = 0;
+    std::shared_ptr<limiter::key_plan_state> state;
+    std::vector<std::shared_ptr<limiter::gcra_bucket>> method_buckets;  // parallel to plan.method_throttles
+  };
+
+  struct key {
+    std::string id;
+    bool enabled = false;
+    std::vector<key_binding> bindings;
+  };
+
+  gateway_settings gateway;
+  std::vector<compiled_stage> stages;
+  std::vector<stage_runtime> stage_runtimes;  // parallel to stages
+  std::vector<std::uint32_t> stages_by_base_length;  // longest base path first
+  std::vector<plan> plans;
+  std::vector<key> keys;
+  limiter::key_table key_lookup;
+  bool has_account_throttle = false;
+  limiter::throttle_params account_params;
+  std::shared_ptr<limiter::gcra_bucket> account_bucket;
+  std::map<std::string, std::int64_t, std::less<>> plan_start_utc_ns;
+  std::string content_sha256_hex;
+
+  /// Index into stages of the stage whose base path prefixes `path`, and the
+  /// length of that prefix; no_index when none.
+  std::pair<std::uint32_t, std::size_t> match_stage(std::string_view path) const noexcept {
+    for (std::uint32_t index : stages_by_base_length) {
+      const std::string& base = stages[index].base_path;
+      if (base == "/") {
+        return {index, 0};
+      }
+      if (path.size() >= base.size() && path.compare(0, base.size(), base) == 0 &&
+          (path.size() == base.size() || path[base.size()] == '/')) {
+        return {index, base.size()};
+      }
+    }
+    return {no_index, 0};
+  }
+
+  const key_binding* binding_for(const key& k, std::uint32_t stage_index) const noexcept {
+    for (const key_binding& b : k.bindings) {
+      const plan& p = plans[b.plan_index];
+      if (std::find(p.stage_indices.begin(), p.stage_indices.end(), stage_index) !=
+          p.stage_indices.end()) {
+        return &b;
+      }
+    }
+    return nullptr;
+  }
+};
+
+compiled_config::compiled_config() : impl_(std::make_unique<impl>()) {}
+compiled_config::~compiled_config() = default;
+
+std::shared_ptr<const compiled_config> compiled_config::compile(const document& doc,
+                                                                limiter::state_registry& state,
+                                                                limiter::instant now,
+                                                                std::string content_sha256_hex,
+                                                                const compiled_config* previous) {
+  std::shared_ptr<compiled_config> result(new compiled_config());
+  impl& out = *result->impl_;
+  out.gateway = doc.gateway;
+  out.content_sha256_hex = std::move(content_sha256_hex);
+
+  // Stages, their routes and stage-level throttles.
+  std::map<std::pair<std::string, std::string>, std::uint32_t> stage_index_by_id;
+  for (const stage& s : doc.stages) {
+    const auto stage_index = static_cast<std::uint32_t>(out.stages.size());
+    stage_index_by_id[{s.api_id, s.stage_name}] = stage_index;
+    out.stages.push_back(compiled_stage{s.api_id, s.stage_name,
+                                        s.base_path.empty() ? "/" + s.stage_name : s.base_path,
+                                        s.upstream});
+    impl::stage_runtime runtime;
+
+    const rest_api* api = nullptr;
+    for (const rest_api& a : doc.rest_apis) {
+      if (a.id == s.api_id) {
+        api = &a;
+      }
+    }
+    // Stage method settings: a specific "res/METHOD" entry replaces "*/*".
+    std::map<std::pair<std::string, std::string>, const method_setting*> specific;
+    const method_setting* stage_default = nullptr;
+    for (const auto& [key, setting] : s.method_settings) {
+      auto [path, method] = split_method_setting_key(key);
+      if (path == "*") {
+        stage_default = &setting;
+      } else {
+        specific[{path, method}] = &setting;
+      }
+    }
+    if (api != nullptr) {
+      for (const resource& r : api->resources) {
+        for (const method& m : r.methods) {
+          const std::uint32_t route_id = runtime.routes.add(r.path, m.http_method);
+          if (route_id == no_index) {
+            continue;  // unknown method name: rejected by validation already
+          }
+          if (runtime.limits.size() <= route_id) {
+            runtime.limits.resize(route_id + 1);
+          }
+          impl::route_limits& limits = runtime.limits[route_id];
+          limits.resource_path = r.path;
+          limits.http_method = m.http_method;
+          limits.api_key_required = m.api_key_required;
+
+          const method_setting* setting = nullptr;
+          limiter::limit_level level = limiter::limit_level::stage;
+          if (auto it = specific.find({r.path, m.http_method}); it != specific.end()) {
+            setting = it->second;
+            level = limiter::limit_level::stage_method;
+          } else if (stage_default != nullptr) {
+            setting = stage_default;
+          }
+          if (setting != nullptr && setting->throttling_burst_limit && setting->throttling_rate_limit) {
+            limits.has_stage_throttle = true;
+            limits.stage_level = level;
+            limits.stage_params = limiter::throttle_params::make(*setting->throttling_rate_limit,
+                                                                 *setting->throttling_burst_limit);
+            // "*/*" applies to each method separately, as a specific entry would.
+            limits.stage_bucket = state.bucket(bucket_id(
+                {"stage", s.api_id, s.stage_name, r.path, m.http_method}, limits.stage_params));
+          }
+        }
+      }
+    }
+    out.stage_runtimes.push_back(std::move(runtime));
+  }
+  out.stages_by_base_length.resize(out.stages.size());
+  for (std::uint32_t i = 0; i < out.stages.size(); ++i) {
+    out.stages_by_base_length[i] = i;
+  }
+  std::stable_sort(out.stages_by_base_length.begin(), out.stages_by_base_length.end(),
+                   [&](std::uint32_t a, std::uint32_t b) {
+                     return out.stages[a].base_path.size() > out.stages[b].base_path.size();
+                   });
+
+  // Usage plans.
+  std::map<std::string, std::uint32_t, std::less<>> plan_index_by_id;
+  for (const usage_plan& up : doc.usage_plans) {
+    impl::plan p;
+    p.id = up.id;
+    if (up.throttle) {
+      p.has_throttle = true;
+      p.throttle = to_params(*up.throttle);
+    }
+    std::int64_t start_ns = now.utc_ns;
+    if (previous != nullptr) {
+      if (auto known = previous->plan_start_utc_ns(up.id)) {
+        start_ns = *known;
+      }
+    }
+    out.plan_start_utc_ns[up.id] = start_ns;
+    if (up.quota) {
+      p.has_quota = true;
+      p.quota.limit = up.quota->limit;
+      p.quota.period = up.quota->period;
+      if (doc.gateway.quota_offset_meaning == limiter::offset_meaning::start_day) {
+        p.quota.start_day_offset = static_cast<int>(up.quota->offset);
+      } else {
+        p.quota.first_period_reduction = up.quota->offset;
+        p.quota.first_period_index =
+            limiter::period_containing(up.quota->period, 0, start_ns).index;
+      }
+    }
+    for (const api_stage& as : up.api_stages) {
+      auto it = stage_index_by_id.find({as.api_id, as.stage});
+      if (it == stage_index_by_id.end()) {
+        continue;  // rejected by validation already
+      }
+      const std::uint32_t stage_index = it->second;
+      p.stage_indices.push_back(stage_index);
+      const impl::stage_runtime& runtime = out.stage_runtimes[stage_index];
+      for (const auto& [method_key, throttle] : as.throttle) {
+        // "/path/METHOD": the method is after the last '/'; the root is "//GET".
+        const std::size_t slash = method_key.rfind('/');
+        if (slash == std::string::npos) {
+          continue;
+        }
+        std::string path = method_key.substr(0, slash);
+        if (path.empty()) {
+          path = "/";
+        }
+        const std::string http_method = method_key.substr(slash + 1);
+        for (std::uint32_t route_id = 0; route_id < runtime.limits.size(); ++route_id) {
+          const impl::route_limits& limits = runtime.limits[route_id];
+          if (limits.resource_path == path && limits.http_method == http_method) {
+            p.method_throttles.push_back(impl::method_throttle{stage_index, route_id, to_params(throttle)});
+          }
+        }
+      }
+    }
+    plan_index_by_id[p.id] = static_cast<std::uint32_t>(out.plans.size());
+    out.plans.push_back(std::move(p));
+  }
+
+  // API keys and their plan memberships.
+  std::map<std::string, std::uint32_t, std::less<>> key_index_by_id;
+  std::vector<limiter::key_table::entry> lookup_entries;
+  out.keys.reserve(doc.api_keys.size());
+  lookup_entries.reserve(doc.api_keys.size());
+  for (const api_key& k : doc.api_keys) {
+    const auto index = static_cast<std::uint32_t>(out.keys.size());
+    key_index_by_id[k.id] = index;
+    out.keys.push_back(impl::key{k.id, k.enabled, {}});
+    lookup_entries.push_back(limiter::key_table::entry{k.value, k.value_sha256, index});
+  }
+  for (const usage_plan_key& link : doc.usage_plan_keys) {
+    auto plan_it = plan_index_by_id.find(link.usage_plan_id);
+    auto key_it = key_index_by_id.find(link.key_id);
+    if (plan_it == plan_index_by_id.end() || key_it == key_index_by_id.end()) {
+      continue;  // rejected by validation already
+    }
+    const impl::plan& p = out.plans[plan_it->second];
+    impl::key_binding binding;
+    binding.plan_index = plan_it->second;
+    binding.state = state.key_plan(p.id, link.key_id);
+    for (const impl::method_throttle& mt : p.method_throttles) {
+      const impl::route_limits& limits = out.stage_runtimes[mt.stage_index].limits[mt.route_id];
+      const compiled_stage& st = out.stages[mt.stage_index];
+      binding.method_buckets.push_back(state.bucket(bucket_id(
+          {"plan-method", p.id, link.key_id, st.api_id, st.stage_name, limits.resource_path,
+           limits.http_method},
+          mt.params)));
+    }
+    out.keys[key_it->second].bindings.push_back(std::move(binding));
+  }
+  out.key_lookup = limiter::key_table(lookup_entries);
+
+  if (doc.gateway.account_throttle) {
+    out.has_account_throttle = true;
+    out.account_params = to_params(*doc.gateway.account_throttle);
+    out.account_bucket = state.bucket(bucket_id({"account"}, out.account_params));
+  }
+  return result;
+}
+
+verdict compiled_config::decide(const request_facts& facts) const noexcept {
+  const impl& self = *impl_;
+  verdict v;
+  const std::size_t query = facts.target.find('?');
+  const std::string_view path = facts.target.substr(0, query);
+
+  const auto [stage_index, base_length] = self.match_stage(path);
+  if (stage_index == no_index) {
+    return v;  // missing_auth_token
+  }
+  v.stage_index = stage_index;
+  v.forward_path_offset = base_length;
+  std::string_view resource_path = path.substr(base_length);
+  if (resource_path.empty()) {
+    resource_path = "/";
+  }
+  const impl::stage_runtime& runtime = self.stage_runtimes[stage_index];
+  const std::uint32_t route_id = runtime.routes.match(resource_path, facts.method);
+  if (route_id == no_index) {
+    return v;  // missing_auth_token: no resource/method, checked before any key
+  }
+  const impl::route_limits& limits = runtime.limits[route_id];
+  v.resource_path = limits.resource_path;
+
+  limiter::admission_chain chain;
+  if (limits.api_key_required) {
+    v.result = outcome::forbidden;
+    if (!facts.has_api_key) {
+      return v;
+    }
+    const std::optional<std::uint32_t> key_index = self.key_lookup.find(facts.api_key);
+    if (!key_index) {
+      return v;
+    }
+    const impl::key& k = self.keys[*key_index];
+    v.key_id = k.id;
+    if (!k.enabled) {
+      return v;
+    }
+    const impl::key_binding* binding = self.binding_for(k, stage_index);
+    if (binding == nullptr) {
+      return v;
+    }
+    const impl::plan& p = self.plans[binding->plan_index];
+    v.plan_id = p.id;
+    // A plan's per-method throttle replaces the plan throttle for that method.
+    const limiter::throttle_params* plan_params = nullptr;
+    limiter::gcra_bucket* plan_bucket = nullptr;
+    limiter::limit_level plan_level = limiter::limit_level::plan;
+    for (std::size_t i = 0; i < p.method_throttles.size(); ++i) {
+      const impl::method_throttle& mt = p.method_throttles[i];
+      if (mt.stage_index == stage_index && mt.route_id == route_id) {
+        plan_params = &mt.params;
+        plan_bucket = binding->method_buckets[i].get();
+        plan_level = limiter::limit_level::plan_method;
+        break;
+      }
+    }
+    if (plan_params == nullptr && p.has_throttle) {
+      plan_params = &p.throttle;
+      plan_bucket = &binding->state->plan_bucket;
+    }
+    if (plan_params != nullptr) {
+      chain.add(plan_params, plan_bucket, plan_level);
+    }
+    if (p.has_quota) {
+      chain.quota = &p.quota;
+      chain.counter = &binding->state->quota;
+    }
+  }
+  if (limits.has_stage_throttle) {
+    chain.add(&limits.stage_params, limits.stage_bucket.get(), limits.stage_level);
+  }
+  if (self.has_account_throttle) {
+    chain.add(&self.account_params, self.account_bucket.get(), limiter::limit_level::account);
+  }
+
+  v.admission = limiter::admit(chain, facts.now);
+  switch (v.admission.refused) {
+    case limiter::refusal::none:
+      v.result = outcome::forward;
+      break;
+    case limiter::refusal::throttled:
+      v.result = outcome::throttled;
+      break;
+    case limiter::refusal::quota_exceeded:
+      v.result = outcome::quota_exceeded;
+      break;
+  }
+  return v;
+}
+
+const gateway_settings& compiled_config::gateway() const noexcept { return impl_->gateway; }
+const std::vector<compiled_stage>& compiled_config::stages() const noexcept {
+  return impl_->stages;
+}
+std::size_t compiled_config::key_count() const noexcept { return impl_->keys.size(); }
+std::size_t compiled_config::plan_count() const noexcept { return impl_->plans.size(); }
+const std::string& compiled_config::content_sha256_hex() const noexcept {
+  return impl_->content_sha256_hex;
+}
+std::optional<std::int64_t> compiled_config::plan_start_utc_ns(std::string_view plan_id) const {
+  auto it = impl_->plan_start_utc_ns.find(plan_id);
+  if (it == impl_->plan_start_utc_ns.end()) {
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+}  // namespace ug::config
