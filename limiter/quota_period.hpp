@@ -14,7 +14,9 @@ enum class offset_meaning : std::uint8_t {
   initial_requests,  ///< offset requests are subtracted from the limit in the first period
 };
 
+/// "DAY", "WEEK" or "MONTH" (AWS spelling, upper case only). Pure, thread-safe.
 std::optional<quota_period> parse_quota_period(std::string_view aws_name) noexcept;
+/// The AWS spelling of `p`. Pure, thread-safe.
 std::string_view to_aws_name(quota_period p) noexcept;
 
 /// Half-open [start_utc_ns, end_utc_ns) plus a monotonically increasing index
@@ -29,5 +31,10 @@ struct period_bounds {
 /// (0 for DAY, 0-6 for WEEK, 0-27 for MONTH); pass 0 under initial_requests.
 /// Pure, thread-safe, never throws.
 period_bounds period_containing(quota_period p, int start_day_offset, std::int64_t utc_ns) noexcept;
+
+/// Added: the period whose index is `index` (the inverse of period_containing's
+/// numbering: DAY counts days, WEEK weeks and MONTH months from 1970). Bounds
+/// beyond the int64 nanosecond range saturate. Pure, thread-safe, never throws.
+period_bounds period_with_index(quota_period p, int start_day_offset, std::int64_t index) noexcept;
 
 }  // namespace ug::limiter

@@ -19,6 +19,12 @@ struct throttle_params {
   std::int64_t units_per_ns = 1;   ///< time scale
   std::int64_t units_per_token = 0;///< emission interval in units
   std::int64_t tolerance_units = 0;///< burst * units_per_token
+  /// Added: true when units_per_token / units_per_ns is exactly 1e9 / rate_per_s
+  /// (docs/semantics.md lists which rates are exact).
+  bool exact = false;
+  /// Added: monotonic readings are clamped to [0, max_now_ns] so that no unit
+  /// computation can overflow (at least 16 years of uptime; see throttle.cpp).
+  std::int64_t max_now_ns = 0;
 
   /// Builds parameters. rate_per_s >= 0, burst >= 0 (validated by config).
   static throttle_params make(double rate_per_s, std::int64_t burst) noexcept;

@@ -212,6 +212,13 @@ void session::respond() {
     return send(200, models_json(static_cast<std::int64_t>(std::time(nullptr))),
                 "application/json");
   }
+  // The reference scenarios' resource (GET /endpoint), so the demo's scenario
+  // stages answer 200 like a deployed API would.
+  if (!openai_route && path == "/endpoint") {
+    if (method != http::verb::get)
+      return method_not_allowed();
+    return send(200, R"({"message":"hello from mock-llm /endpoint"})", "application/json");
+  }
   if (path == "/echo") {
     std::vector<std::pair<std::string, std::string>> headers;
     for (const auto& f : req_) {
