@@ -57,7 +57,8 @@ std::pair<std::string, std::string> split_method_setting_key(std::string_view ke
   }
   std::string path;
   for (std::size_t i = 0; i < escaped.size(); ++i) {
-    if (escaped[i] == '~' && i + 1 < escaped.size() && (escaped[i + 1] == '1' || escaped[i + 1] == '0')) {
+    if (escaped[i] == '~' && i + 1 < escaped.size() &&
+        (escaped[i + 1] == '1' || escaped[i + 1] == '0')) {
       path.push_back(escaped[i + 1] == '1' ? '/' : '~');
       ++i;
     } else {
@@ -110,7 +111,8 @@ struct compiled_config::impl {
   struct key_binding {
     std::uint32_t plan_index = 0;
     std::shared_ptr<limiter::key_plan_state> state;
-    std::vector<std::shared_ptr<limiter::gcra_bucket>> method_buckets;  // parallel to plan.method_throttles
+    std::vector<std::shared_ptr<limiter::gcra_bucket>>
+        method_buckets;  // parallel to plan.method_throttles
   };
 
   struct key {
@@ -121,7 +123,7 @@ struct compiled_config::impl {
 
   gateway_settings gateway;
   std::vector<compiled_stage> stages;
-  std::vector<stage_runtime> stage_runtimes;  // parallel to stages
+  std::vector<stage_runtime> stage_runtimes;         // parallel to stages
   std::vector<std::uint32_t> stages_by_base_length;  // longest base path first
   std::vector<plan> plans;
   std::vector<key> keys;
@@ -223,7 +225,8 @@ std::shared_ptr<const compiled_config> compiled_config::compile(const document& 
           } else if (stage_default != nullptr) {
             setting = stage_default;
           }
-          if (setting != nullptr && setting->throttling_burst_limit && setting->throttling_rate_limit) {
+          if (setting != nullptr && setting->throttling_burst_limit &&
+              setting->throttling_rate_limit) {
             limits.has_stage_throttle = true;
             limits.stage_level = level;
             limits.stage_params = limiter::throttle_params::make(*setting->throttling_rate_limit,
@@ -296,7 +299,8 @@ std::shared_ptr<const compiled_config> compiled_config::compile(const document& 
         for (std::uint32_t route_id = 0; route_id < runtime.limits.size(); ++route_id) {
           const impl::route_limits& limits = runtime.limits[route_id];
           if (limits.resource_path == path && limits.http_method == http_method) {
-            p.method_throttles.push_back(impl::method_throttle{stage_index, route_id, to_params(throttle)});
+            p.method_throttles.push_back(
+                impl::method_throttle{stage_index, route_id, to_params(throttle)});
           }
         }
       }
@@ -329,10 +333,10 @@ std::shared_ptr<const compiled_config> compiled_config::compile(const document& 
     for (const impl::method_throttle& mt : p.method_throttles) {
       const impl::route_limits& limits = out.stage_runtimes[mt.stage_index].limits[mt.route_id];
       const compiled_stage& st = out.stages[mt.stage_index];
-      binding.method_buckets.push_back(state.bucket(bucket_id(
-          {"plan-method", p.id, link.key_id, st.api_id, st.stage_name, limits.resource_path,
-           limits.http_method},
-          mt.params)));
+      binding.method_buckets.push_back(
+          state.bucket(bucket_id({"plan-method", p.id, link.key_id, st.api_id, st.stage_name,
+                                  limits.resource_path, limits.http_method},
+                                 mt.params)));
     }
     out.keys[key_it->second].bindings.push_back(std::move(binding));
   }
@@ -438,12 +442,18 @@ verdict compiled_config::decide(const request_facts& facts) const noexcept {
   return v;
 }
 
-const gateway_settings& compiled_config::gateway() const noexcept { return impl_->gateway; }
+const gateway_settings& compiled_config::gateway() const noexcept {
+  return impl_->gateway;
+}
 const std::vector<compiled_stage>& compiled_config::stages() const noexcept {
   return impl_->stages;
 }
-std::size_t compiled_config::key_count() const noexcept { return impl_->keys.size(); }
-std::size_t compiled_config::plan_count() const noexcept { return impl_->plans.size(); }
+std::size_t compiled_config::key_count() const noexcept {
+  return impl_->keys.size();
+}
+std::size_t compiled_config::plan_count() const noexcept {
+  return impl_->plans.size();
+}
 const std::string& compiled_config::content_sha256_hex() const noexcept {
   return impl_->content_sha256_hex;
 }

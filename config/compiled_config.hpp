@@ -23,7 +23,7 @@ struct request_facts {
   std::string_view target;   ///< origin-form target as sent ("/v1/endpoint?x=1")
   std::string_view api_key;  ///< x-api-key value (valid when has_api_key)
   bool has_api_key = false;
-  limiter::instant now;      ///< the one clock read of this request
+  limiter::instant now;  ///< the one clock read of this request
 };
 
 enum class outcome : std::uint8_t {
@@ -36,18 +36,19 @@ enum class outcome : std::uint8_t {
 
 struct verdict {
   outcome result = outcome::missing_auth_token;
-  std::uint32_t stage_index = 0;      ///< valid unless missing_auth_token
-  std::size_t forward_path_offset = 0;  ///< target.substr(offset) is the path after the stage base path (starts with '/' or '?', or empty)
-  std::string_view key_id;            ///< "" when no key was identified (never the value)
-  std::string_view plan_id;           ///< "" when no plan applied
-  std::string_view resource_path;     ///< matched resource ("/endpoint"), for metrics/logs
+  std::uint32_t stage_index = 0;        ///< valid unless missing_auth_token
+  std::size_t forward_path_offset = 0;  ///< target.substr(offset) is the path after the stage base
+                                        ///< path (starts with '/' or '?', or empty)
+  std::string_view key_id;              ///< "" when no key was identified (never the value)
+  std::string_view plan_id;             ///< "" when no plan applied
+  std::string_view resource_path;       ///< matched resource ("/endpoint"), for metrics/logs
   limiter::admission_result admission;  ///< figures for Retry-After / RateLimit headers
 };
 
 struct compiled_stage {
   std::string api_id;
   std::string stage_name;
-  std::string base_path;      ///< "/v1"
+  std::string base_path;  ///< "/v1"
   upstream_settings upstream;
 };
 

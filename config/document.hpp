@@ -14,7 +14,7 @@
 
 namespace ug::config {
 
-struct throttle_settings {  // AWS ThrottleSettings
+struct throttle_settings {       // AWS ThrottleSettings
   std::int64_t burst_limit = 0;  // burstLimit
   double rate_limit = 0;         // rateLimit
 };
@@ -44,7 +44,7 @@ struct usage_plan {
 struct api_key {
   std::string id;
   std::string name;
-  std::optional<std::string> value;                  // value (20..128 chars)
+  std::optional<std::string> value;                    // value (20..128 chars)
   std::optional<limiter::sha256_digest> value_sha256;  // valueSha256 (hex in JSON)
   bool enabled = false;  // AWS CreateApiKey default is false; get-api-keys always prints it
   std::string customer_id;
@@ -56,7 +56,7 @@ struct usage_plan_key {  // usagePlanKeys[]: {usagePlanId, keyId}
   std::string key_id;
 };
 
-struct method {  // resources[].resourceMethods["GET"]
+struct method {             // resources[].resourceMethods["GET"]
   std::string http_method;  // GET, POST, ..., ANY
   bool api_key_required = false;
 };
@@ -72,12 +72,12 @@ struct method_setting {  // Stage.methodSettings["*/*" | "~1endpoint/GET"]
   std::optional<double> throttling_rate_limit;
 };
 
-struct upstream_settings {  // gateway-only, per stage
-  std::string url;                        // http://host:port[/base]
-  std::string host;                       // parsed from url
-  std::uint16_t port = 80;                // parsed from url
-  std::string base_path;                  // parsed from url ("" or "/base")
-  std::size_t pool_size = 64;             // per worker
+struct upstream_settings {     // gateway-only, per stage
+  std::string url;             // http://host:port[/base]
+  std::string host;            // parsed from url
+  std::uint16_t port = 80;     // parsed from url
+  std::string base_path;       // parsed from url ("" or "/base")
+  std::size_t pool_size = 64;  // per worker
   std::int64_t connect_timeout_ms = 5'000;
   std::int64_t response_timeout_ms = 300'000;  // to the response header (LLMs are slow)
   std::int64_t idle_timeout_ms = 60'000;       // of a pooled connection / body idle
@@ -88,7 +88,7 @@ struct upstream_settings {  // gateway-only, per stage
 struct stage {  // AWS Stage (get-stage shape) + gateway-only upstream
   std::string api_id;
   std::string stage_name;
-  std::string base_path;  // default "/" + stage_name
+  std::string base_path;                                  // default "/" + stage_name
   std::map<std::string, method_setting> method_settings;  // "*/*", "~1endpoint/GET"
   upstream_settings upstream;
 };
@@ -108,8 +108,8 @@ struct listener_settings {
 struct gateway_settings {  // everything that is not an AWS object
   listener_settings listener;
   listener_settings admin{"127.0.0.1", 9080};
-  unsigned workers = 0;                         // 0: number of cores
-  std::size_t max_header_bytes = 16 * 1024;     // -> 431
+  unsigned workers = 0;                           // 0: number of cores
+  std::size_t max_header_bytes = 16 * 1024;       // -> 431
   std::size_t max_body_bytes = 10 * 1024 * 1024;  // -> 413 (AWS payload limit)
   std::int64_t header_timeout_ms = 10'000;
   std::int64_t keep_alive_timeout_ms = 60'000;

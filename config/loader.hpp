@@ -20,9 +20,9 @@ struct config_error {
 };
 
 struct load_result {
-  std::optional<document> doc;      ///< set iff errors is empty
+  std::optional<document> doc;  ///< set iff errors is empty
   std::vector<config_error> errors;
-  std::string content_sha256_hex;   ///< hash of every file read, for the info metric
+  std::string content_sha256_hex;  ///< hash of every file read, for the info metric
 };
 
 /// Thread-safe (no shared state). Never throws on bad input.
