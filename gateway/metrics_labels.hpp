@@ -1,0 +1,73 @@
+#pragma once
+// The closed label vocabularies of the gateway's metrics and access log:
+// request outcomes, status classes, HTTP methods and throttle levels. Every
+// value a client could vary freely is folded into a fixed set here, so no
+// request can mint a new time series (docs/operations.md, "Cardinality").
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "limiter/admission.hpp"
+
+namespace ug::gateway {
+
+/// How a request ended, from the operator's point of view.
+enum class outcome : std::uint8_t {
+  allowed,         ///< forwarded upstream and answered (any upstream status)
+  throttled,       ///< 429 Too Many Requests (a token bucket refused)
+  quota_exceeded,  ///< 429 Limit Exceeded (the usage-plan quota refused)
+  forbidden,       ///< 403: API key missing, unknown, disabled or not in a plan
+  not_found,       ///< 403 Missing Authentication Token: no stage/resource/method matched
+  upstream_error,  ///< 5xx made by the gateway: upstream refused, reset or timed out
+  bad_request,     ///< 400/413/431: the request itself was unusable
+};
+inline constexpr std::size_t outcome_count = 7;
+
+/// Pure, thread-safe. The label value ("allowed", "quota_exceeded", ...).
+constexpr std::string_view outcome_name(outcome o) noexcept {
+  constexpr std::array<std::string_view, outcome_count> names{
+      "allowed",   "throttled",      "quota_exceeded", "forbidden",
+      "not_found", "upstream_error", "bad_request"};
+  const auto i = static_cast<std::size_t>(o);
+  return i < outcome_count ? names[i] : std::string_view("bad_request");
+}
+
+/// "1xx".."5xx": index 0..4. Statuses outside 100..599 cannot come from Beast
+/// or from us; they are folded into 5xx rather than trusted as an index.
+inline constexpr std::size_t status_class_count = 5;
+constexpr std::size_t status_class_index(int status) noexcept {
+  if (status < 200)
+    return 0;
+  if (status >= 500)
+    return 4;
+  return static_cast<std::size_t>(status / 100 - 1);
+}
+constexpr std::string_view status_class_name(std::size_t index) noexcept {
+  constexpr std::array<std::string_view, status_class_count> names{"1xx", "2xx", "3xx", "4xx",
+                                                                   "5xx"};
+  return index < status_class_count ? names[index] : std::string_view("5xx");
+}
+
+/// Pure, thread-safe. The method as a label value: the registered HTTP
+/// methods as themselves, anything else (extension methods are arbitrary
+/// client tokens) as "OTHER". The result never points into `method`.
+constexpr std::string_view method_label(std::string_view method) noexcept {
+  constexpr std::array<std::string_view, 9> known{"GET",  "POST",    "PUT",     "DELETE", "PATCH",
+                                                  "HEAD", "OPTIONS", "CONNECT", "TRACE"};
+  for (const auto k : known) {
+    if (k == method)
+      return k;
+  }
+  return "OTHER";
+}
+
+/// Pure, thread-safe. The throttle level as a label value.
+constexpr std::string_view limit_level_name(limiter::limit_level level) noexcept {
+  constexpr std::array<std::string_view, limiter::limit_level_count> names{
+      "plan_method", "plan", "stage_method", "stage", "account"};
+  const auto i = static_cast<std::size_t>(level);
+  return i < limiter::limit_level_count ? names[i] : std::string_view("account");
+}
+
+}  // namespace ug::gateway
