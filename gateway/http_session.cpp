@@ -1,0 +1,383 @@
+#include "gateway/http_session.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+
+#include "gateway/header_transform.hpp"
+#include "gateway/worker.hpp"
+
+namespace ug::gateway {
+namespace {
+
+/// First read of an idle keep-alive connection: enough for a typical header.
+constexpr std::size_t wait_read_bytes = 4096;
+/// Refused requests: a body up to this size is read and dropped to keep the
+/// connection; a larger one closes it.
+constexpr std::size_t discard_limit_bytes = 64 * 1024;
+/// Lingering close: how long and how much we keep reading after our last response.
+constexpr std::chrono::milliseconds linger_time{1000};
+constexpr std::size_t linger_limit_bytes = 1024 * 1024;
+
+std::chrono::milliseconds ms(std::int64_t v) {
+  return std::chrono::milliseconds(v);
+}
+
+bool is_http_parse_error(const error_code& ec) {
+  return &ec.category() == &http::make_error_code(http::error::bad_target).category();
+}
+
+std::string_view field_value(const http::request_header<>& req, std::string_view name) {
+  const auto it = req.find(name);
+  if (it == req.end()) {
+    return {};
+  }
+  return {it->value().data(), it->value().size()};
+}
+
+}  // namespace
+
+http_session::http_session(tcp::socket&& socket, worker& w)
+    : worker_(w), stream_(std::move(socket)) {
+  error_code ec;
+  const tcp::endpoint remote = stream_.socket().remote_endpoint(ec);
+  if (!ec) {
+    client_ip_ = remote.address().to_string();
+  }
+  stream_.socket().set_option(tcp::no_delay(true), ec);
+  worker_.add_session(*this);
+}
+
+http_session::~http_session() {
+  worker_.remove_session(*this);
+}
+
+void http_session::run() {
+  // Same idiom as Beast's examples: start on the stream's executor, which is
+  // already the worker's, so this costs nothing and stays correct if the
+  // threading model changes.
+  net::dispatch(stream_.get_executor(),
+                beast::bind_front_handler(&http_session::do_read_header, shared_from_this()));
+}
+
+void http_session::drain() {
+  if (phase_ == phase::waiting ||
+      (phase_ == phase::reading_header && buffer_.size() == 0 && parser_ && !parser_->got_some())) {
+    phase_ = phase::closing;
+    stream_.close();
+    return;
+  }
+  close_after_exchange_ = true;
+}
+
+void http_session::abort() {
+  phase_ = phase::closing;
+  if (auto relay = relay_.lock()) {
+    relay->cancel();
+  }
+  stream_.close();
+}
+
+void http_session::do_wait_request() {
+  phase_ = phase::waiting;
+  if (buffer_.size() > 0) {
+    do_read_header();  // a pipelined request is already here
+    return;
+  }
+  stream_.expires_after(ms(worker_.config().gateway().keep_alive_timeout_ms));
+  stream_.async_read_some(
+      buffer_.prepare(wait_read_bytes),
+      beast::bind_front_handler(&http_session::on_wait_request, shared_from_this()));
+}
+
+void http_session::on_wait_request(const error_code& ec, std::size_t n) {
+  if (ec) {
+    return;  // idle timeout, client closed, or drained: dropping the session closes it
+  }
+  buffer_.commit(n);
+  do_read_header();
+}
+
+void http_session::do_read_header() {
+  if (phase_ == phase::closing) {
+    return;
+  }
+  phase_ = phase::reading_header;
+  const config::gateway_settings& gw = worker_.config().gateway();
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(
+      std::min<std::size_t>(gw.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+  parser_->body_limit(static_cast<std::uint64_t>(gw.max_body_bytes));
+  // The header deadline runs from the first byte of a keep-alive request
+  // (do_wait_request waited for it) or from accept: a client trickling a
+  // header byte by byte is cut when it passes.
+  stream_.expires_after(ms(gw.header_timeout_ms));
+  http::async_read_header(
+      stream_, buffer_, *parser_,
+      beast::bind_front_handler(&http_session::on_read_header, shared_from_this()));
+}
+
+void http_session::on_read_header(const error_code& ec, std::size_t /*n*/) {
+  if (phase_ == phase::closing) {
+    return;
+  }
+  if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+      ec == net::error::operation_aborted) {
+    return;
+  }
+  if (ec) {
+    if (ec != http::error::header_limit && ec != http::error::body_limit &&
+        !is_http_parse_error(ec)) {
+      return;  // transport error: nothing can be sent
+    }
+    phase_ = phase::busy;
+    now_ = worker_.clock().now();
+    const std::string_view date = cached_http_date(now_.utc_ns);
+    std::copy(date.begin(), date.end(), date_.begin());
+    ids_.assign({}, {}, now_.utc_ns);
+    const gateway_response r = ec == http::error::header_limit ? gateway_response::header_too_large
+                               : ec == http::error::body_limit ? gateway_response::request_too_large
+                                                               : gateway_response::bad_request;
+    respond(r, false, nullptr, false);
+    return;
+  }
+  handle_request();
+}
+
+void http_session::handle_request() {
+  phase_ = phase::busy;
+  // The one clock reading of this request: admission, quota period, Date and
+  // the trace root all use it.
+  now_ = worker_.clock().now();
+  config_ = worker_.config_ptr();
+  auto& req = parser_->get();
+
+  config::request_facts facts;
+  facts.method = req.method_string();
+  facts.target = req.target();
+  facts.now = now_;
+  if (const auto it = req.find("x-api-key"); it != req.end()) {
+    facts.api_key = it->value();
+    facts.has_api_key = true;
+  }
+  const config::verdict v = config_->decide(facts);
+
+  const std::string_view date = cached_http_date(now_.utc_ns);
+  std::copy(date.begin(), date.end(), date_.begin());
+  ids_.assign(field_value(req, "x-amzn-RequestId"), field_value(req, "X-Amzn-Trace-Id"),
+              now_.utc_ns);
+  request_keep_alive_ = req.keep_alive();
+  expect_continue_ = beast::iequals(field_value(req, "Expect"), "100-continue");
+  const bool keep_alive = request_keep_alive_ && !worker_.draining() && !close_after_exchange_;
+  const bool keyed = !v.plan_id.empty();
+
+  switch (v.result) {
+    case config::outcome::forward:
+      forward(v, now_, keep_alive);
+      return;
+    case config::outcome::missing_auth_token:
+      respond(gateway_response::missing_authentication_token, keep_alive, nullptr, false);
+      return;
+    case config::outcome::forbidden:
+      respond(gateway_response::forbidden, keep_alive, nullptr, false);
+      return;
+    case config::outcome::throttled:
+      respond(gateway_response::throttled, keep_alive, &v.admission, keyed);
+      return;
+    case config::outcome::quota_exceeded:
+      respond(gateway_response::quota_exceeded, keep_alive, &v.admission, keyed);
+      return;
+  }
+  respond(gateway_response::bad_request, false, nullptr, false);
+}
+
+void http_session::forward(const config::verdict& v, limiter::instant now, bool keep_alive) {
+  const config::compiled_stage& stage = config_->stages()[v.stage_index];
+  const std::shared_ptr<upstream_pool>& pool = worker_.pool(v.stage_index, stage);
+  auto& req = parser_->get();
+
+  const bool strict = config_->gateway().aws_strict;
+  const bool with_rate_limit = !strict && !v.plan_id.empty() &&
+                               format_rate_limit_fields(v.admission, now.utc_ns, rate_limit_);
+
+  build_upstream_target(stage.upstream.base_path, req.target(), v.forward_path_offset,
+                        target_scratch_);
+  const bool head = req.method() == http::verb::head;
+  upstream_request_context up;
+  up.target = target_scratch_;
+  up.host = pool->host_value();
+  up.client_ip = client_ip_;
+  up.trace_id = ids_.trace_id();
+  up.forward_api_key = stage.upstream.forward_api_key;
+  prepare_upstream_request(req, up, value_scratch_);
+
+  if (!relay_buffer_) {
+    relay_buffer_ = std::make_unique<char[]>(relay_buffer_bytes);
+  }
+  relay_exchange x;
+  x.client = &stream_;
+  x.client_buffer = &buffer_;
+  x.request = &*parser_;
+  x.buffer = relay_buffer_.get();
+  x.buffer_bytes = relay_buffer_bytes;
+  x.now_mono_ns = now.mono_ns;
+  x.head = head;
+  x.expect_continue = expect_continue_;
+  x.client_keep_alive = keep_alive;
+  x.response.date = std::string_view(date_.data(), date_.size());
+  x.response.request_id = ids_.request_id();
+  x.response.apigw_id = ids_.apigw_id();
+  x.response.trace_id = ids_.trace_id();
+  x.response.rate_limit = with_rate_limit ? &rate_limit_ : nullptr;
+  x.response.client_version = req.version();
+  auto relay = std::make_shared<proxy_relay>(shared_from_this(), pool, x);
+  relay_ = relay;
+  relay->start();
+}
+
+void http_session::on_relay_done(relay_result result, bool client_keep_alive) {
+  relay_.reset();
+  if (phase_ == phase::closing) {
+    return;
+  }
+  const bool keep_alive = request_keep_alive_ && parser_ && parser_->is_done() &&
+                          !worker_.draining() && !close_after_exchange_;
+  switch (result) {
+    case relay_result::completed:
+      end_exchange(client_keep_alive);
+      return;
+    case relay_result::integration_failure:
+      respond(gateway_response::integration_failure, keep_alive, nullptr, false);
+      return;
+    case relay_result::integration_timeout:
+      respond(gateway_response::integration_timeout, keep_alive, nullptr, false);
+      return;
+    case relay_result::request_too_large:
+      respond(gateway_response::request_too_large, false, nullptr, false);
+      return;
+    case relay_result::aborted:
+      phase_ = phase::closing;
+      stream_.close();
+      return;
+  }
+}
+
+bool http_session::body_discardable() const {
+  if (!parser_ || parser_->is_done()) {
+    return true;
+  }
+  if (expect_continue_) {
+    return false;  // the client holds its body back until told to send it
+  }
+  const auto remaining = parser_->content_length_remaining();
+  return remaining && *remaining <= discard_limit_bytes;
+}
+
+void http_session::respond(gateway_response r, bool keep_alive,
+                           const limiter::admission_result* admission, bool keyed) {
+  const bool strict =
+      config_ ? config_->gateway().aws_strict : worker_.config().gateway().aws_strict;
+  keep_alive = keep_alive && body_discardable();
+  gateway_response_context ctx;
+  ctx.date = std::string_view(date_.data(), date_.size());
+  ctx.request_id = ids_.request_id();
+  ctx.apigw_id = ids_.apigw_id();
+  ctx.keep_alive = keep_alive;
+  if (spec_of(r).status >= 500) {
+    ctx.trace_id = ids_.trace_id();  // the exchange reached the integration
+  }
+  if (!strict && admission != nullptr) {
+    if (spec_of(r).status == 429) {
+      ctx.retry_after_s = retry_after_seconds(admission->retry_after_ns);
+    }
+    if (keyed && format_rate_limit_fields(*admission, now_.utc_ns, rate_limit_)) {
+      ctx.rate_limit = &rate_limit_;
+    }
+  }
+  const std::size_t n = write_gateway_response(r, ctx, out_.data(), out_.size());
+  stream_.expires_after(ms(worker_.config().gateway().header_timeout_ms));
+  net::async_write(
+      stream_, net::buffer(out_.data(), n),
+      beast::bind_front_handler(&http_session::on_write_response, shared_from_this(), keep_alive));
+}
+
+void http_session::on_write_response(bool keep_alive, const error_code& ec, std::size_t /*n*/) {
+  if (ec) {
+    return;
+  }
+  if (!keep_alive) {
+    do_close();
+    return;
+  }
+  if (parser_ && !parser_->is_done()) {
+    discarded_bytes_ = 0;
+    do_discard_body();
+    return;
+  }
+  end_exchange(true);
+}
+
+void http_session::do_discard_body() {
+  auto& body = parser_->get().body();
+  body.data = out_.data();
+  body.size = out_.size();
+  stream_.expires_after(ms(worker_.config().gateway().header_timeout_ms));
+  http::async_read_some(
+      stream_, buffer_, *parser_,
+      beast::bind_front_handler(&http_session::on_discard_body, shared_from_this()));
+}
+
+void http_session::on_discard_body(error_code ec, std::size_t /*n*/) {
+  if (ec == http::error::need_buffer) {
+    ec = {};
+  }
+  if (ec) {
+    return;
+  }
+  discarded_bytes_ += out_.size() - parser_->get().body().size;
+  if (parser_->is_done()) {
+    end_exchange(true);
+    return;
+  }
+  if (discarded_bytes_ > discard_limit_bytes) {
+    do_close();
+    return;
+  }
+  do_discard_body();
+}
+
+void http_session::end_exchange(bool keep_alive) {
+  config_.reset();
+  const bool again =
+      keep_alive && parser_ && parser_->is_done() && !worker_.draining() && !close_after_exchange_;
+  parser_.reset();
+  if (!again) {
+    do_close();
+    return;
+  }
+  do_wait_request();
+}
+
+void http_session::do_close() {
+  phase_ = phase::closing;
+  error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) {
+    return;
+  }
+  linger_bytes_ = 0;
+  stream_.expires_after(linger_time);
+  stream_.async_read_some(net::buffer(out_.data(), out_.size()),
+                          beast::bind_front_handler(&http_session::on_linger, shared_from_this()));
+}
+
+void http_session::on_linger(const error_code& ec, std::size_t n) {
+  linger_bytes_ += n;
+  if (ec || linger_bytes_ > linger_limit_bytes) {
+    return;  // EOF from the client (or enough): the destructor closes the socket
+  }
+  stream_.async_read_some(net::buffer(out_.data(), out_.size()),
+                          beast::bind_front_handler(&http_session::on_linger, shared_from_this()));
+}
+
+}  // namespace ug::gateway

@@ -1,0 +1,94 @@
+#pragma once
+// One client connection, for its whole life on one worker: read a request
+// header under limits and timeouts, take the one clock reading, ask the config
+// snapshot for a verdict, then either answer with an AWS gateway response or
+// hand the exchange to a proxy_relay; keep-alive until the client, a timeout
+// or a drain ends it.
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "config/compiled_config.hpp"
+#include "gateway/aws_responses.hpp"
+#include "gateway/http_date.hpp"
+#include "gateway/net.hpp"
+#include "gateway/proxy_relay.hpp"
+#include "gateway/rate_limit_headers.hpp"
+#include "gateway/request_ids.hpp"
+
+namespace ug::gateway {
+
+class worker;
+
+class http_session final : public relay_owner, public std::enable_shared_from_this<http_session> {
+ public:
+  /// Fixed relay buffer per connection (allocated on its first forwarded request).
+  static constexpr std::size_t relay_buffer_bytes = 16 * 1024;
+
+  /// Owning worker only (every member). Registers with `w`; `socket` must be
+  /// bound to the worker's executor.
+  http_session(tcp::socket&& socket, worker& w);
+  http_session(const http_session&) = delete;
+  http_session& operator=(const http_session&) = delete;
+  ~http_session() override;
+
+  void run();
+  /// Graceful shutdown: a connection waiting for a request closes now; one in
+  /// an exchange finishes it and then closes.
+  void drain();
+  /// Closes the connection now, cancelling any exchange.
+  void abort();
+
+  void on_relay_done(relay_result result, bool client_keep_alive) override;
+
+  /// Position in the worker's registry (maintained by the worker).
+  std::size_t registry_slot = 0;
+
+ private:
+  enum class phase : std::uint8_t { waiting, reading_header, busy, closing };
+
+  void do_wait_request();
+  void on_wait_request(const error_code& ec, std::size_t n);
+  void do_read_header();
+  void on_read_header(const error_code& ec, std::size_t n);
+  void handle_request();
+  void forward(const config::verdict& v, limiter::instant now, bool keep_alive);
+  void respond(gateway_response r, bool keep_alive, const limiter::admission_result* admission,
+               bool keyed);
+  void on_write_response(bool keep_alive, const error_code& ec, std::size_t n);
+  void do_discard_body();
+  void on_discard_body(error_code ec, std::size_t n);
+  void end_exchange(bool keep_alive);
+  /// Half-closes, then reads (and drops) what the client still sends for a
+  /// short while, so that our last response is not destroyed by a reset.
+  void do_close();
+  void on_linger(const error_code& ec, std::size_t n);
+  /// keep-alive is possible after refusing a request whose body was not read.
+  bool body_discardable() const;
+
+  worker& worker_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<request_parser> parser_;
+  std::shared_ptr<const config::compiled_config> config_;  ///< held for the whole exchange
+  request_ids ids_;
+  rate_limit_fields rate_limit_;
+  http_date_text date_{};
+  limiter::instant now_;
+  std::array<char, max_gateway_response_bytes> out_{};  ///< gateway responses; body discard
+  std::string target_scratch_;
+  std::string value_scratch_;
+  std::string client_ip_;
+  std::unique_ptr<char[]> relay_buffer_;
+  std::weak_ptr<proxy_relay> relay_;
+  std::size_t discarded_bytes_ = 0;
+  std::size_t linger_bytes_ = 0;
+  phase phase_ = phase::waiting;
+  bool request_keep_alive_ = false;
+  bool expect_continue_ = false;
+  bool close_after_exchange_ = false;
+};
+
+}  // namespace ug::gateway

@@ -1,0 +1,454 @@
+#include "gateway/proxy_relay.hpp"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <string_view>
+#include <utility>
+
+namespace ug::gateway {
+namespace {
+
+constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
+constexpr std::uint32_t upstream_header_limit_bytes = 64 * 1024;
+
+/// The upstream dropped the connection without a byte of response: the
+/// classic sign of a pooled connection it had already closed.
+bool stale_connection_error(const error_code& ec) noexcept {
+  return ec == http::error::end_of_stream || ec == net::error::eof ||
+         ec == net::error::connection_reset || ec == net::error::broken_pipe ||
+         ec == net::error::connection_aborted;
+}
+
+}  // namespace
+
+proxy_relay::proxy_relay(std::shared_ptr<relay_owner> owner, std::shared_ptr<upstream_pool> pool,
+                         const relay_exchange& x)
+    : owner_(std::move(owner)),
+      pool_(std::move(pool)),
+      x_(x),
+      connect_timeout_(pool_->settings().connect_timeout_ms),
+      response_timeout_(pool_->settings().response_timeout_ms),
+      idle_timeout_(pool_->settings().idle_timeout_ms) {}
+
+proxy_relay::~proxy_relay() {
+  close_upstream();
+}
+
+void proxy_relay::start() {
+  conn_ = pool_->acquire(x_.now_mono_ns);
+  if (conn_) {
+    reused_ = true;
+    do_write_request_header();
+    return;
+  }
+  do_connect();
+}
+
+void proxy_relay::cancel() {
+  if (done_) {
+    return;
+  }
+  cancelled_ = true;
+  close_upstream();
+  if (resolver_) {
+    resolver_->cancel();
+  }
+  error_code ignored;
+  x_.client->socket().cancel(ignored);
+}
+
+void proxy_relay::do_connect() {
+  reused_ = false;
+  conn_ = pool_->make_connection();
+  if (pool_->endpoints().empty()) {
+    // Resolved once per worker and cached: the pool outlives exchanges.
+    resolver_.emplace(pool_->executor());
+    resolver_->async_resolve(
+        pool_->settings().host, std::to_string(pool_->settings().port),
+        beast::bind_front_handler(&proxy_relay::on_resolve, shared_from_this()));
+    return;
+  }
+  conn_->stream.expires_after(connect_timeout_);
+  conn_->stream.async_connect(
+      pool_->endpoints(), beast::bind_front_handler(&proxy_relay::on_connect, shared_from_this()));
+}
+
+void proxy_relay::on_resolve(const error_code& ec, tcp::resolver::results_type results) {
+  if (cancelled_ || client_gone_) {
+    finish(relay_result::aborted);
+    return;
+  }
+  if (ec || results.empty()) {
+    finish(relay_result::integration_failure);
+    return;
+  }
+  pool_->set_endpoints(std::move(results));
+  conn_->stream.expires_after(connect_timeout_);
+  conn_->stream.async_connect(
+      pool_->endpoints(), beast::bind_front_handler(&proxy_relay::on_connect, shared_from_this()));
+}
+
+void proxy_relay::on_connect(const error_code& ec, const tcp::endpoint& /*ep*/) {
+  if (cancelled_ || client_gone_) {
+    finish(relay_result::aborted);
+    return;
+  }
+  if (ec) {
+    finish(relay_result::integration_failure);
+    return;
+  }
+  error_code ignored;
+  conn_->stream.socket().set_option(tcp::no_delay(true), ignored);
+  do_write_request_header();
+}
+
+void proxy_relay::do_write_request_header() {
+  // A fresh serializer per attempt: a retry writes the header again.
+  request_sr_.emplace(x_.request->get());
+  conn_->stream.expires_after(idle_timeout_);
+  http::async_write_header(
+      conn_->stream, *request_sr_,
+      beast::bind_front_handler(&proxy_relay::on_write_request_header, shared_from_this()));
+}
+
+void proxy_relay::on_write_request_header(const error_code& ec, std::size_t /*n*/) {
+  if (cancelled_ || client_gone_) {
+    finish(relay_result::aborted);
+    return;
+  }
+  if (ec) {
+    upstream_failed(ec, relay_result::integration_failure);
+    return;
+  }
+  if (x_.expect_continue && !continue_sent_ && !x_.request->is_done()) {
+    continue_sent_ = true;
+    x_.client->expires_after(idle_timeout_);
+    net::async_write(
+        *x_.client, net::buffer(continue_response.data(), continue_response.size()),
+        beast::bind_front_handler(&proxy_relay::on_write_continue, shared_from_this()));
+    return;
+  }
+  do_read_request_body();
+}
+
+void proxy_relay::on_write_continue(const error_code& ec, std::size_t /*n*/) {
+  if (cancelled_ || client_gone_) {
+    finish(relay_result::aborted);
+    return;
+  }
+  if (ec) {
+    finish(relay_result::aborted);
+    return;
+  }
+  do_read_request_body();
+}
+
+void proxy_relay::do_read_request_body() {
+  auto& body = x_.request->get().body();
+  if (x_.request->is_done()) {
+    body.data = nullptr;
+    body.size = 0;
+    body.more = false;
+    do_write_request_body();
+    return;
+  }
+  body.data = x_.buffer;
+  body.size = x_.buffer_bytes;
+  x_.client->expires_after(idle_timeout_);
+  http::async_read_some(
+      *x_.client, *x_.client_buffer, *x_.request,
+      beast::bind_front_handler(&proxy_relay::on_read_request_body, shared_from_this()));
+}
+
+void proxy_relay::on_read_request_body(error_code ec, std::size_t /*n*/) {
+  if (cancelled_ || client_gone_) {
+    finish(relay_result::aborted);
+    return;
+  }
+  if (ec == http::error::need_buffer) {
+    ec = {};
+  }
+  if (ec == http::error::body_limit) {
+    finish(relay_result::request_too_large);
+    return;
+  }
+  if (ec) {
+    finish(relay_result::aborted);
+    return;
+  }
+  auto& body = x_.request->get().body();
+  const std::size_t produced = x_.buffer_bytes - body.size;
+  if (produced == 0) {
+    if (!x_.request->is_done()) {
+      do_read_request_body();  // only framing was parsed (a chunk header)
+      return;
+    }
+    body.data = nullptr;
+    body.size = 0;
+    body.more = false;
+  } else {
+    body_started_ = true;
+    body.data = x_.buffer;
+    body.size = produced;
+    body.more = !x_.request->is_done();
+  }
+  do_write_request_body();
+}
+
+void proxy_relay::do_write_request_body() {
+  conn_->stream.expires_after(idle_timeout_);
+  http::async_write(
+      conn_->stream, *request_sr_,
+      beast::bind_front_handler(&proxy_relay::on_write_request_body, shared_from_this()));
+}
+
+void proxy_relay::on_write_request_body(error_code ec, std::size_t /*n*/) {
+  if (cancelled_ || client_gone_) {
+    finish(relay_result::aborted);
+    return;
+  }
+  if (ec == http::error::need_buffer) {
+    ec = {};
+  }
+  if (ec) {
+    upstream_failed(ec, relay_result::integration_failure);
+    return;
+  }
+  if (!request_sr_->is_done()) {
+    do_read_request_body();
+    return;
+  }
+  do_read_response_header();
+}
+
+void proxy_relay::do_read_response_header() {
+  watch_client();
+  response_.emplace();
+  response_->header_limit(upstream_header_limit_bytes);
+  response_->body_limit(boost::none);  // relayed, never accumulated
+  if (x_.head) {
+    response_->skip(true);
+  }
+  conn_->stream.expires_after(response_timeout_);
+  http::async_read_header(
+      conn_->stream, conn_->buffer, *response_,
+      beast::bind_front_handler(&proxy_relay::on_read_response_header, shared_from_this()));
+}
+
+void proxy_relay::on_read_response_header(const error_code& ec, std::size_t /*n*/) {
+  if (cancelled_ || client_gone_) {
+    finish(relay_result::aborted);
+    return;
+  }
+  if (ec == beast::error::timeout) {
+    finish(relay_result::integration_timeout);
+    return;
+  }
+  if (ec) {
+    upstream_failed(ec, relay_result::integration_failure);
+    return;
+  }
+  auto& res = response_->get();
+  if (res.result_int() / 100 == 1) {
+    if (res.result_int() == 101) {  // no Upgrade was forwarded; a switch is a protocol error
+      finish(relay_result::integration_failure);
+      return;
+    }
+    do_read_response_header();  // interim response: the client did not ask for it
+    return;
+  }
+  upstream_keep_alive_ = response_->keep_alive();
+  client_response_context ctx = x_.response;
+  ctx.keep_alive = x_.client_keep_alive && !response_->need_eof();
+  prepare_client_response(res, ctx);
+  x_.client_keep_alive = res.keep_alive();
+
+  response_sr_.emplace(res);
+  x_.client->expires_after(idle_timeout_);
+  http::async_write_header(
+      *x_.client, *response_sr_,
+      beast::bind_front_handler(&proxy_relay::on_write_response_header, shared_from_this()));
+}
+
+void proxy_relay::on_write_response_header(const error_code& ec, std::size_t /*n*/) {
+  if (cancelled_ || client_gone_) {
+    finish(relay_result::aborted);
+    return;
+  }
+  if (ec) {
+    finish(relay_result::aborted);
+    return;
+  }
+  do_read_response_body();
+}
+
+void proxy_relay::do_read_response_body() {
+  auto& body = response_->get().body();
+  if (response_->is_done()) {
+    body.data = nullptr;
+    body.size = 0;
+    body.more = false;
+    do_write_response_body();
+    return;
+  }
+  body.data = x_.buffer;
+  body.size = x_.buffer_bytes;
+  conn_->stream.expires_after(idle_timeout_);
+  http::async_read_some(
+      conn_->stream, conn_->buffer, *response_,
+      beast::bind_front_handler(&proxy_relay::on_read_response_body, shared_from_this()));
+}
+
+void proxy_relay::on_read_response_body(error_code ec, std::size_t /*n*/) {
+  if (cancelled_ || client_gone_) {
+    finish(relay_result::aborted);
+    return;
+  }
+  if (ec == http::error::need_buffer) {
+    ec = {};
+  }
+  auto& body = response_->get().body();
+  if (ec == http::error::end_of_stream && response_->need_eof()) {
+    // A body delimited by the upstream closing: this is its end.
+    ec = {};
+    body.data = nullptr;
+    body.size = 0;
+    body.more = false;
+    upstream_keep_alive_ = false;
+    close_upstream();
+    do_write_response_body();
+    return;
+  }
+  if (ec) {
+    finish(relay_result::aborted);  // the client has a partial response: only closing tells it
+    return;
+  }
+  const std::size_t produced = x_.buffer_bytes - body.size;
+  if (produced == 0) {
+    if (!response_->is_done()) {
+      do_read_response_body();
+      return;
+    }
+    body.data = nullptr;
+    body.size = 0;
+    body.more = false;
+  } else {
+    body.data = x_.buffer;
+    body.size = produced;
+    body.more = !response_->is_done();
+  }
+  do_write_response_body();
+}
+
+void proxy_relay::do_write_response_body() {
+  x_.client->expires_after(idle_timeout_);
+  http::async_write(
+      *x_.client, *response_sr_,
+      beast::bind_front_handler(&proxy_relay::on_write_response_body, shared_from_this()));
+}
+
+void proxy_relay::on_write_response_body(error_code ec, std::size_t /*n*/) {
+  if (cancelled_ || client_gone_) {
+    finish(relay_result::aborted);
+    return;
+  }
+  if (ec == http::error::need_buffer) {
+    ec = {};
+  }
+  if (ec) {
+    // The client went away mid-response: closing the upstream connection is
+    // what tells the LLM server to stop generating.
+    finish(relay_result::aborted);
+    return;
+  }
+  if (!response_sr_->is_done()) {
+    do_read_response_body();
+    return;
+  }
+  if (conn_ && upstream_keep_alive_ && response_->is_done() && !response_->need_eof() &&
+      conn_->buffer.size() == 0) {
+    ++conn_->exchanges;
+    pool_->release(std::move(conn_), x_.now_mono_ns);
+  }
+  finish(relay_result::completed, x_.client_keep_alive);
+}
+
+void proxy_relay::upstream_failed(const error_code& ec, relay_result r) {
+  const bool nothing_received =
+      !response_ || (!response_->got_some() && conn_ && conn_->buffer.size() == 0);
+  if (reused_ && !retried_ && !body_started_ && nothing_received && stale_connection_error(ec)) {
+    retried_ = true;
+    ++pool_->retries;
+    // Called from the failed operation's handler: nothing else is pending on
+    // the old connection, so it can go now.
+    close_upstream();
+    conn_.reset();
+    response_.reset();
+    do_connect();
+    return;
+  }
+  finish(r);
+}
+
+void proxy_relay::watch_client() {
+  if (watching_) {
+    return;
+  }
+  watching_ = true;
+  x_.client->socket().async_wait(
+      tcp::socket::wait_read,
+      beast::bind_front_handler(&proxy_relay::on_client_readable, shared_from_this()));
+}
+
+void proxy_relay::on_client_readable(const error_code& ec) {
+  watching_ = false;
+  if (done_ || ec) {
+    return;
+  }
+  char probe = 0;
+  const ssize_t n = ::recv(x_.client->socket().native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n > 0) {
+    return;  // a pipelined next request: the session reads it after this exchange
+  }
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+    watch_client();
+    return;
+  }
+  // EOF or error: the client is gone. Closing the upstream completes its
+  // pending operation, whose handler ends the exchange.
+  client_gone_ = true;
+  close_upstream();
+}
+
+void proxy_relay::finish(relay_result r, bool client_keep_alive) {
+  if (done_) {
+    return;
+  }
+  done_ = true;
+  if (watching_) {
+    // Nothing else is pending on the client socket at this point; the wait's
+    // handler runs later with operation_aborted and does nothing.
+    error_code ignored;
+    x_.client->socket().cancel(ignored);
+  }
+  if (r != relay_result::completed) {
+    close_upstream();
+  }
+  x_.client->expires_never();
+  std::shared_ptr<relay_owner> owner = std::move(owner_);
+  owner->on_relay_done(r, client_keep_alive);
+}
+
+void proxy_relay::close_upstream() noexcept {
+  // Close, never destroy: an operation may still be pending on this
+  // connection and it references the connection's buffer. The connection
+  // object goes with the relay, after the last handler ran.
+  if (conn_) {
+    error_code ignored;
+    conn_->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    conn_->stream.socket().close(ignored);
+  }
+}
+
+}  // namespace ug::gateway

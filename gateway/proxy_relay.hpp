@@ -1,0 +1,122 @@
+#pragma once
+// One proxied exchange: request header and body streamed from the client to a
+// pooled (or new) upstream connection, then the response header and body
+// streamed back as bytes arrive (SSE included), through one fixed buffer owned
+// by the session, with http::buffer_body on both sides (Beast's relay pattern
+// made asynchronous). Memory is O(buffer), never O(body): the next read starts
+// only after the previous write completed.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "gateway/header_transform.hpp"
+#include "gateway/net.hpp"
+#include "gateway/upstream_pool.hpp"
+
+namespace ug::gateway {
+
+/// How an exchange ended, as far as the client connection is concerned.
+enum class relay_result : std::uint8_t {
+  completed,            ///< response fully relayed
+  integration_failure,  ///< nothing sent to the client: upstream refused/reset/closed first
+  integration_timeout,  ///< nothing sent to the client: no response header in time
+  request_too_large,    ///< nothing sent to the client: chunked body above max_body_bytes
+  aborted,              ///< the client went away, or the upstream broke mid-response
+};
+
+/// The session side of a relay. Implemented by http_session.
+class relay_owner {
+ public:
+  virtual ~relay_owner() = default;
+  /// Owning worker only. Called exactly once per relay, unless the relay is
+  /// destroyed by a shutdown of the worker's io_context first.
+  /// `client_keep_alive`: the response allows another request (completed only).
+  virtual void on_relay_done(relay_result result, bool client_keep_alive) = 0;
+};
+
+using request_parser = http::request_parser<http::buffer_body>;
+
+/// Everything one exchange needs; every view outlives the relay.
+struct relay_exchange {
+  beast::tcp_stream* client = nullptr;
+  beast::flat_buffer* client_buffer = nullptr;
+  request_parser* request = nullptr;  ///< header done, decided, transformed
+  char* buffer = nullptr;             ///< relay buffer
+  std::size_t buffer_bytes = 0;
+  std::int64_t now_mono_ns = 0;      ///< the request's clock reading
+  bool head = false;                 ///< HEAD request: the response has no body
+  bool expect_continue = false;      ///< client waits for "100 Continue" before its body
+  bool client_keep_alive = true;     ///< the client allows keep-alive (and no drain)
+  client_response_context response;  ///< ids etc. for the response header
+};
+
+class proxy_relay : public std::enable_shared_from_this<proxy_relay> {
+ public:
+  /// Owning worker only (all members).
+  proxy_relay(std::shared_ptr<relay_owner> owner, std::shared_ptr<upstream_pool> pool,
+              const relay_exchange& x);
+  proxy_relay(const proxy_relay&) = delete;
+  proxy_relay& operator=(const proxy_relay&) = delete;
+  ~proxy_relay();
+
+  void start();
+  /// Closes the upstream connection; pending operations end and the owner is
+  /// told `aborted` (or nothing, if the worker is stopping).
+  void cancel();
+
+ private:
+  using response_parser = http::response_parser<http::buffer_body>;
+
+  void do_connect();
+  void on_resolve(const error_code& ec, tcp::resolver::results_type results);
+  void on_connect(const error_code& ec, const tcp::endpoint& ep);
+  void do_write_request_header();
+  void on_write_request_header(const error_code& ec, std::size_t n);
+  void on_write_continue(const error_code& ec, std::size_t n);
+  void do_read_request_body();
+  void on_read_request_body(error_code ec, std::size_t n);
+  void do_write_request_body();
+  void on_write_request_body(error_code ec, std::size_t n);
+  void do_read_response_header();
+  void on_read_response_header(const error_code& ec, std::size_t n);
+  void on_write_response_header(const error_code& ec, std::size_t n);
+  void do_read_response_body();
+  void on_read_response_body(error_code ec, std::size_t n);
+  void do_write_response_body();
+  void on_write_response_body(error_code ec, std::size_t n);
+
+  /// A failure on the upstream side before any response byte: retry once on
+  /// a fresh connection when that is safe, else report `r`.
+  void upstream_failed(const error_code& ec, relay_result r);
+  /// Once the request is sent, watch the client socket: if the client goes
+  /// away while the upstream is still thinking (no write to fail yet), the
+  /// upstream connection is closed at once so the LLM stops generating.
+  void watch_client();
+  void on_client_readable(const error_code& ec);
+  void finish(relay_result r, bool client_keep_alive = false);
+  void close_upstream() noexcept;
+
+  std::shared_ptr<relay_owner> owner_;
+  std::shared_ptr<upstream_pool> pool_;  ///< shared: a reload may replace the worker's pool
+  relay_exchange x_;
+  upstream_connection_ptr conn_;
+  std::optional<tcp::resolver> resolver_;
+  std::optional<http::request_serializer<http::buffer_body>> request_sr_;
+  std::optional<response_parser> response_;
+  std::optional<http::response_serializer<http::buffer_body>> response_sr_;
+  bool reused_ = false;         ///< conn_ came from the pool
+  bool retried_ = false;        ///< the one stale-connection retry was used
+  bool body_started_ = false;   ///< request body bytes were taken from the client
+  bool continue_sent_ = false;  ///< "100 Continue" written to the client
+  bool upstream_keep_alive_ = false;
+  bool done_ = false;
+  bool cancelled_ = false;    ///< cancel() ran: every handler ends the exchange
+  bool watching_ = false;     ///< a wait for client readability is pending
+  bool client_gone_ = false;  ///< the client closed while we waited on the upstream
+  std::chrono::milliseconds connect_timeout_;
+  std::chrono::milliseconds response_timeout_;
+  std::chrono::milliseconds idle_timeout_;
+};
+
+}  // namespace ug::gateway

@@ -1,0 +1,97 @@
+#include "gateway/upstream_pool.hpp"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "gateway/header_transform.hpp"
+
+namespace ug::gateway {
+
+upstream_pool::upstream_pool(net::any_io_executor ex, config::upstream_settings settings)
+    : ex_(std::move(ex)),
+      settings_(std::move(settings)),
+      host_value_(upstream_host_value(settings_)) {
+  idle_.reserve(settings_.pool_size);
+}
+
+upstream_pool::~upstream_pool() = default;
+
+bool upstream_pool::usable(upstream_connection& c) noexcept {
+  if (!c.stream.socket().is_open() || c.buffer.size() != 0) {
+    return false;
+  }
+  // An idle HTTP/1.1 connection must be silent: EOF means the upstream closed
+  // it (its own keep-alive timeout), bytes mean a protocol error. Either way
+  // it must not carry the next request.
+  char probe = 0;
+  const ssize_t n = ::recv(c.stream.socket().native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+upstream_connection_ptr upstream_pool::acquire(std::int64_t now_mono_ns) {
+  last_seen_ns_ = std::max(last_seen_ns_, now_mono_ns);
+  const std::int64_t idle_limit_ns = settings_.idle_timeout_ms * 1'000'000;
+  while (!idle_.empty()) {
+    upstream_connection_ptr c = std::move(idle_.back());
+    idle_.pop_back();
+    if (now_mono_ns - c->idle_since_ns < idle_limit_ns && usable(*c)) {
+      ++reuses;
+      return c;
+    }
+    error_code ignored;
+    c->stream.socket().close(ignored);
+  }
+  return nullptr;
+}
+
+upstream_connection_ptr upstream_pool::make_connection() {
+  ++connects;
+  return std::make_unique<upstream_connection>(ex_);
+}
+
+void upstream_pool::release(upstream_connection_ptr c, std::int64_t now_mono_ns) {
+  if (draining_ || idle_.size() >= settings_.pool_size || !c->stream.socket().is_open()) {
+    error_code ignored;
+    c->stream.socket().close(ignored);
+    return;
+  }
+  // The pool does its own idle accounting; a stream timer left armed would
+  // close the socket under the pool.
+  c->stream.expires_never();
+  // The caller's reading may be as old as its exchange (a long stream); the
+  // sweep timer keeps last_seen_ns_ within a second of the real time.
+  c->idle_since_ns = std::max(now_mono_ns, last_seen_ns_);
+  idle_.push_back(std::move(c));
+}
+
+std::size_t upstream_pool::sweep(std::int64_t now_mono_ns) {
+  last_seen_ns_ = std::max(last_seen_ns_, now_mono_ns);
+  const std::int64_t idle_limit_ns = settings_.idle_timeout_ms * 1'000'000;
+  std::size_t closed = 0;
+  // Oldest entries sit at the bottom of the stack.
+  std::size_t keep_from = 0;
+  while (keep_from < idle_.size() &&
+         now_mono_ns - idle_[keep_from]->idle_since_ns >= idle_limit_ns) {
+    ++keep_from;
+  }
+  for (std::size_t i = 0; i < keep_from; ++i) {
+    error_code ignored;
+    idle_[i]->stream.socket().close(ignored);
+    ++closed;
+  }
+  idle_.erase(idle_.begin(), idle_.begin() + static_cast<std::ptrdiff_t>(keep_from));
+  return closed;
+}
+
+void upstream_pool::drain() {
+  draining_ = true;
+  for (auto& c : idle_) {
+    error_code ignored;
+    c->stream.socket().close(ignored);
+  }
+  idle_.clear();
+}
+
+}  // namespace ug::gateway

@@ -1,0 +1,336 @@
+// The streaming reverse proxy end to end: real usagegate and mock-llm
+// processes on 127.0.0.1, a blocking test client. Covers header rewriting,
+// body streaming both ways, the upstream keep-alive pool, upstream failures
+// (504s) and pass-through of upstream errors.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "limiter/key_table.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/process.hpp"
+
+namespace ug::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* api_key = "proxy-test-key-0000000000001";
+
+/// Stage "/v1" in front of the mock; stage "/down" in front of a closed port.
+std::string config_json(std::uint16_t mock_port, std::uint16_t dead_port) {
+  const std::string up = "http://127.0.0.1:" + std::to_string(mock_port);
+  const std::string down = "http://127.0.0.1:" + std::to_string(dead_port);
+  return R"({
+  "gateway": {
+    "listener": {"address": "127.0.0.1", "port": 0},
+    "admin": {"address": "127.0.0.1", "port": 0},
+    "workers": 2,
+    "stages": {
+      "proxyapi01/v1": {"basePath": "/v1",
+                        "upstream": {"url": ")" +
+         up + R"(", "responseTimeoutMs": 1500}},
+      "downapi001/down": {"basePath": "/down",
+                          "upstream": {"url": ")" +
+         down + R"(", "connectTimeoutMs": 2000}}
+    }
+  },
+  "restApis": [
+    {"id": "proxyapi01", "name": "proxy", "apiKeySource": "HEADER",
+     "resources": [
+       {"id": "pres000001", "path": "/"},
+       {"id": "pres000002", "parentId": "pres000001", "pathPart": "{proxy+}", "path": "/{proxy+}",
+        "resourceMethods": {"ANY": {"httpMethod": "ANY", "apiKeyRequired": true}}}],
+     "stages": [{"stageName": "v1"}]},
+    {"id": "downapi001", "name": "down", "apiKeySource": "HEADER",
+     "resources": [
+       {"id": "dres000001", "path": "/"},
+       {"id": "dres000002", "parentId": "dres000001", "pathPart": "{proxy+}", "path": "/{proxy+}",
+        "resourceMethods": {"ANY": {"httpMethod": "ANY", "apiKeyRequired": true}}}],
+     "stages": [{"stageName": "down"}]}
+  ],
+  "usagePlans": [{"id": "pplan00001", "name": "proxy",
+    "apiStages": [{"apiId": "proxyapi01", "stage": "v1"}, {"apiId": "downapi001", "stage": "down"}],
+    "throttle": {"burstLimit": 10000, "rateLimit": 10000},
+    "quota": {"limit": 1000000, "offset": 0, "period": "DAY"}}],
+  "apiKeys": [{"id": "pkey000001", "name": "proxy", "enabled": true, "value": ")" +
+         std::string(api_key) + R"("}],
+  "usagePlanKeys": {"pplan00001": [{"id": "pkey000001", "type": "API_KEY"}]}
+}
+)";
+}
+
+/// A port nothing listens on (bound, then closed; the kernel will not hand
+/// it out again right away).
+std::uint16_t closed_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  // NOLINTNEXTLINE: POSIX socket API
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  // NOLINTNEXTLINE: POSIX socket API
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+/// Value of "name":"..." (or "name":number) in a flat JSON text; "" if absent.
+std::string json_field(const std::string& json, std::string_view name) {
+  const std::string key = "\"" + std::string(name) + "\":";
+  const auto at = json.find(key);
+  if (at == std::string::npos)
+    return {};
+  std::size_t i = at + key.size();
+  if (i < json.size() && json[i] == '"') {
+    std::string out;
+    for (++i; i < json.size() && json[i] != '"'; ++i) {
+      if (json[i] == '\\' && i + 1 < json.size())
+        ++i;
+      out.push_back(json[i]);
+    }
+    return out;
+  }
+  const auto end = json.find_first_of(",}", i);
+  return json.substr(i, end - i);
+}
+
+long stat(std::uint16_t mock_port, std::string_view name) {
+  const auto r = http_request(mock_port, "GET", "/mock/stats");
+  if (!r || r->status != 200)
+    return -1;
+  const std::string v = json_field(r->body, name);
+  return v.empty() ? -1 : std::stol(v);
+}
+
+std::string hex(const limiter::sha256_digest& d) {
+  std::string out;
+  char buf[3];
+  for (auto b : d) {
+    std::snprintf(buf, sizeof buf, "%02x", unsigned{b});
+    out += buf;
+  }
+  return out;
+}
+
+class Proxy : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    mock_.emplace(start_mock_llm());
+    const auto cfg = dir_.write("gw.json", config_json(mock_->port, closed_port()));
+    gw_.emplace(start_usagegate(cfg));
+  }
+  void TearDown() override {
+    if (gw_) {
+      gw_->proc.send_signal(SIGTERM);
+      EXPECT_EQ(gw_->proc.wait_exit(10s), 0) << gw_->proc.output();
+    }
+  }
+
+  std::uint16_t port() const { return gw_->port; }
+  std::uint16_t mock_port() const { return mock_->port; }
+  static header_list keyed(header_list more = {}) {
+    more.emplace_back("x-api-key", api_key);
+    return more;
+  }
+
+  temp_dir dir_;
+  std::optional<mock_llm_process> mock_;
+  std::optional<usagegate_process> gw_;
+};
+
+TEST_F(Proxy, RewritesRequestHeadersAndAddsAwsResponseHeaders) {
+  http_connection c(port());
+  const auto r =
+      c.request("POST", "/v1/echo?x=1",
+                keyed({{"Connection", "X-Hop-Field"},
+                       {"X-Hop-Field", "must-not-pass"},
+                       {"Keep-Alive", "timeout=5"},
+                       {"X-Forwarded-For", "198.51.100.7"},
+                       {"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"},
+                       {"tracestate", "congo=t61rcWkgMzE"},
+                       {"x-amzn-RequestId", "client-chosen-request-id"}}),
+                "hello");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const std::string& echo = r->body;
+  EXPECT_EQ(json_field(echo, "target"), "/echo?x=1");
+  EXPECT_EQ(json_field(echo, "host"), "127.0.0.1:" + std::to_string(mock_port()));
+  EXPECT_EQ(json_field(echo, "x-forwarded-for"), "198.51.100.7, 127.0.0.1");
+  EXPECT_EQ(json_field(echo, "x-forwarded-proto"), "http");
+  EXPECT_EQ(json_field(echo, "via"), "1.1 usagegate");
+  EXPECT_EQ(json_field(echo, "traceparent"),
+            "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+  EXPECT_EQ(json_field(echo, "tracestate"), "congo=t61rcWkgMzE");
+  EXPECT_EQ(json_field(echo, "x-api-key"), "");  // never forwarded by default
+  EXPECT_EQ(json_field(echo, "x-hop-field"), "");
+  EXPECT_EQ(json_field(echo, "keep-alive"), "");
+  EXPECT_EQ(json_field(echo, "connection"), "");
+  EXPECT_EQ(json_field(echo, "body_bytes"), "5");
+
+  // The generated trace id went upstream and comes back to the client.
+  const std::string trace = json_field(echo, "x-amzn-trace-id");
+  ASSERT_EQ(trace.size(), 40u) << trace;
+  EXPECT_EQ(trace.substr(0, 7), "Root=1-");
+  EXPECT_EQ(r->header("X-Amzn-Trace-Id"), trace);
+  EXPECT_EQ(r->header("x-amzn-RequestId"), "client-chosen-request-id");  // AWS echoes it
+  const std::string apigw = r->header("x-amz-apigw-id");
+  EXPECT_EQ(apigw.size(), 16u);
+  EXPECT_EQ(apigw.back(), '=');
+  EXPECT_TRUE(r->has_header("RateLimit-Policy"));
+  EXPECT_TRUE(r->has_header("RateLimit"));
+
+  // A client trace id is forwarded unchanged; a new request id is a UUID.
+  const auto r2 = c.request(
+      "GET", "/v1/echo", keyed({{"X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793"}}));
+  ASSERT_TRUE(r2);
+  EXPECT_EQ(json_field(r2->body, "x-amzn-trace-id"), "Root=1-5759e988-bd862e3fe1be46a994272793");
+  EXPECT_EQ(r2->header("X-Amzn-Trace-Id"), "Root=1-5759e988-bd862e3fe1be46a994272793");
+  EXPECT_EQ(r2->header("x-amzn-RequestId").size(), 36u);
+}
+
+TEST_F(Proxy, StreamsRequestBodiesSizedAndChunked) {
+  std::string body(3 * 1024 * 1024 + 17, '\0');
+  for (std::size_t i = 0; i < body.size(); ++i)
+    body[i] = static_cast<char>('a' + i * 7 % 26);
+  const std::string want = hex(limiter::sha256(body));
+
+  http_connection c(port(), 20s);
+  const auto sized = c.request("POST", "/v1/echo", keyed(), body);
+  ASSERT_TRUE(sized);
+  ASSERT_EQ(sized->status, 200);
+  EXPECT_EQ(json_field(sized->body, "body_bytes"), std::to_string(body.size()));
+  EXPECT_EQ(json_field(sized->body, "body_sha256"), want);
+
+  // Chunked from the client: the gateway re-frames it upstream.
+  std::string chunked;
+  for (std::size_t off = 0; off < body.size(); off += 100'000) {
+    const std::size_t n = std::min<std::size_t>(100'000, body.size() - off);
+    char size_line[32];
+    std::snprintf(size_line, sizeof size_line, "%zx\r\n", n);
+    chunked += size_line;
+    chunked.append(body, off, n);
+    chunked += "\r\n";
+  }
+  chunked += "0\r\n\r\n";
+  const auto streamed =
+      c.request("POST", "/v1/echo", keyed({{"Transfer-Encoding", "chunked"}}), chunked);
+  ASSERT_TRUE(streamed);
+  ASSERT_EQ(streamed->status, 200);
+  EXPECT_EQ(json_field(streamed->body, "body_bytes"), std::to_string(body.size()));
+  EXPECT_EQ(json_field(streamed->body, "body_sha256"), want);
+}
+
+TEST_F(Proxy, ReusesUpstreamConnections) {
+  const long before = stat(mock_port(), "connections_accepted");
+  ASSERT_GE(before, 1);
+  constexpr int requests = 20;
+  for (int i = 0; i < requests; ++i) {
+    // A fresh client connection each time: requests land on both workers.
+    const auto r = http_request(port(), "GET", "/v1/models", keyed());
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200);
+  }
+  const long after = stat(mock_port(), "connections_accepted");
+  // One pooled connection per worker (2), plus the stats request itself.
+  EXPECT_LE(after - before, 3) << "upstream connections were not reused";
+  EXPECT_GE(stat(mock_port(), "requests"), requests);
+}
+
+TEST_F(Proxy, PassesUpstreamErrorStatusThrough) {
+  const auto r = http_request(port(), "POST", "/v1/chat/completions",
+                              keyed({{"x-mock-status", "500"}}), R"({"model":"m","messages":[]})");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500);
+  EXPECT_NE(r->body.find("mock_status_500"), std::string::npos) << r->body;
+  EXPECT_FALSE(r->has_header("x-amzn-ErrorType"));  // not a gateway response
+  EXPECT_TRUE(r->has_header("x-amzn-RequestId"));
+}
+
+TEST_F(Proxy, UpstreamTimeoutIs504WithAwsBody) {
+  http_connection c(port(), 10s);
+  const auto r = c.request("GET", "/v1/models", keyed({{"x-mock-latency-ms", "4000"}}));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 504);
+  EXPECT_EQ(r->body, R"({"message": "Endpoint request timed out"})");
+  EXPECT_EQ(r->header("Content-Type"), "application/json");
+  EXPECT_EQ(r->header("x-amzn-ErrorType"), "InternalServerErrorException");
+  // The client connection survives an upstream timeout.
+  const auto next = c.request("GET", "/v1/models", keyed());
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+}
+
+TEST_F(Proxy, UpstreamClosingBeforeAnswerIs504) {
+  const auto r =
+      http_request(port(), "GET", "/v1/models", keyed({{"x-mock-close-before-response", "1"}}));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 504);
+  EXPECT_EQ(r->body, R"({"message": "Internal server error"})");
+  EXPECT_EQ(r->header("x-amzn-ErrorType"), "InternalServerErrorException");
+}
+
+TEST_F(Proxy, UpstreamDownIs504) {
+  const auto r = http_request(port(), "GET", "/down/models", keyed());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 504);
+  EXPECT_EQ(r->body, R"({"message": "Internal server error"})");
+  EXPECT_TRUE(r->has_header("x-amzn-RequestId"));
+  EXPECT_TRUE(r->has_header("x-amz-apigw-id"));
+}
+
+TEST_F(Proxy, RelaysServerSentEventsAsTheyArrive) {
+  http_connection c(port(), 10s);
+  // 20 chunks 150 ms apart: the whole stream takes 3 s.
+  ASSERT_TRUE(c.send_request("POST", "/v1/chat/completions",
+                             keyed({{"x-mock-tokens", "20"}, {"x-mock-chunk-interval-ms", "150"}}),
+                             R"({"model":"m","stream":true,"messages":[]})"));
+  std::string seen;
+  const auto deadline = std::chrono::steady_clock::now() + 3s;
+  while (seen.find("data: {") == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    seen += c.read_some(500ms);
+  }
+  ASSERT_NE(seen.find("data: {"), std::string::npos) << seen;
+  EXPECT_NE(seen.find("HTTP/1.1 200"), std::string::npos);
+  EXPECT_NE(seen.find("text/event-stream"), std::string::npos);
+  // The first event got here while the upstream was still generating.
+  EXPECT_EQ(seen.find("[DONE]"), std::string::npos);
+  EXPECT_EQ(stat(mock_port(), "streams_completed"), 0);
+
+  const std::string rest = c.read_until("data: [DONE]", 10s);
+  EXPECT_NE(rest.find("data: [DONE]"), std::string::npos);
+  EXPECT_NE(rest.find("\"usage\""), std::string::npos);
+}
+
+TEST_F(Proxy, ClientDisconnectAbortsTheUpstreamStream) {
+  ASSERT_EQ(stat(mock_port(), "streams_aborted"), 0);
+  {
+    http_connection c(port(), 10s);
+    ASSERT_TRUE(
+        c.send_request("POST", "/v1/chat/completions",
+                       keyed({{"x-mock-tokens", "200"}, {"x-mock-chunk-interval-ms", "50"}}),
+                       R"({"model":"m","stream":true,"messages":[]})"));
+    const std::string first = c.read_until("data: {", 5s);
+    ASSERT_NE(first.find("data: {"), std::string::npos);
+    c.abort();
+  }
+  long aborted = 0;
+  for (int i = 0; i < 100 && aborted < 1; ++i) {
+    std::this_thread::sleep_for(50ms);
+    aborted = stat(mock_port(), "streams_aborted");
+  }
+  EXPECT_EQ(aborted, 1);
+  EXPECT_EQ(stat(mock_port(), "streams_completed"), 0);
+  // The gateway is unaffected.
+  const auto r = http_request(port(), "GET", "/v1/models", keyed());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
+}  // namespace
+}  // namespace ug::test

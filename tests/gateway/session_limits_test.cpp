@@ -1,0 +1,202 @@
+// Client-side limits of a connection, end to end against the real usagegate:
+// header size (431), declared and streamed body size (413), the header-read
+// timeout that cuts slow clients (and only them), the keep-alive idle timeout
+// and the connection cap.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "tests/support/http_client.hpp"
+#include "tests/support/process.hpp"
+
+namespace ug::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* api_key = "limits-test-key-000000000001";
+
+struct limits {
+  int header_timeout_ms = 600;
+  int keep_alive_timeout_ms = 800;
+  int max_connections = 10000;
+};
+
+std::string config_json(std::uint16_t mock_port, const limits& l) {
+  return R"({
+  "gateway": {
+    "listener": {"address": "127.0.0.1", "port": 0},
+    "admin": {"address": "127.0.0.1", "port": 0},
+    "workers": 2,
+    "maxHeaderBytes": 4096,
+    "maxBodyBytes": 65536,
+    "headerTimeoutMs": )" +
+         std::to_string(l.header_timeout_ms) + R"(,
+    "keepAliveTimeoutMs": )" +
+         std::to_string(l.keep_alive_timeout_ms) + R"(,
+    "maxConnections": )" +
+         std::to_string(l.max_connections) + R"(,
+    "stages": {"limitapi01/v1": {"basePath": "/v1",
+      "upstream": {"url": "http://127.0.0.1:)" +
+         std::to_string(mock_port) + R"("}}}
+  },
+  "restApis": [{"id": "limitapi01", "name": "limits", "apiKeySource": "HEADER",
+    "resources": [
+      {"id": "lres000001", "path": "/"},
+      {"id": "lres000002", "parentId": "lres000001", "pathPart": "{proxy+}", "path": "/{proxy+}",
+       "resourceMethods": {"ANY": {"httpMethod": "ANY", "apiKeyRequired": true}}}],
+    "stages": [{"stageName": "v1"}]}],
+  "usagePlans": [{"id": "lplan00001", "name": "limits",
+    "apiStages": [{"apiId": "limitapi01", "stage": "v1"}],
+    "throttle": {"burstLimit": 10000, "rateLimit": 10000}}],
+  "apiKeys": [{"id": "lkey000001", "name": "limits", "enabled": true, "value": ")" +
+         std::string(api_key) + R"("}],
+  "usagePlanKeys": {"lplan00001": [{"id": "lkey000001", "type": "API_KEY"}]}
+}
+)";
+}
+
+class SessionLimits : public ::testing::Test {
+ protected:
+  void start(const limits& l = {}) {
+    mock_.emplace(start_mock_llm());
+    const auto cfg = dir_.write("gw.json", config_json(mock_->port, l));
+    gw_.emplace(start_usagegate(cfg));
+  }
+  void TearDown() override {
+    if (gw_) {
+      gw_->proc.send_signal(SIGTERM);
+      EXPECT_EQ(gw_->proc.wait_exit(10s), 0) << gw_->proc.output();
+    }
+  }
+  std::uint16_t port() const { return gw_->port; }
+  static header_list keyed(header_list more = {}) {
+    more.emplace_back("x-api-key", api_key);
+    return more;
+  }
+
+  temp_dir dir_;
+  std::optional<mock_llm_process> mock_;
+  std::optional<usagegate_process> gw_;
+};
+
+TEST_F(SessionLimits, OversizedHeaderIs431AndCloses) {
+  start();
+  http_connection c(port());
+  const auto r = c.request("GET", "/v1/models", keyed({{"X-Padding", std::string(8000, 'p')}}));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 431);
+  EXPECT_EQ(r->body, R"({"message":"Request Header Fields Too Large"})");
+  EXPECT_EQ(r->header("Content-Type"), "application/json");
+  EXPECT_EQ(r->header("Connection"), "close");
+  EXPECT_TRUE(r->has_header("x-amzn-RequestId"));
+  EXPECT_TRUE(c.closed_by_peer(3s));
+}
+
+TEST_F(SessionLimits, DeclaredBodyAboveLimitIs413BeforeTheBodyIsRead) {
+  start();
+  http_connection c(port());
+  // Only the header is sent: the answer must not wait for 1 MB of body.
+  ASSERT_TRUE(c.send_raw("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nx-api-key: " +
+                         std::string(api_key) + "\r\nContent-Length: 1048576\r\n\r\n"));
+  const auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(r->body, R"({"message":"Request Too Long"})");
+  EXPECT_EQ(r->header("Connection"), "close");
+  EXPECT_TRUE(c.closed_by_peer(3s));
+}
+
+TEST_F(SessionLimits, ChunkedBodyAboveLimitIs413) {
+  start();
+  http_connection c(port());
+  std::string body;
+  for (int i = 0; i < 40; ++i) {  // 40 x 4 KiB = 160 KiB > 64 KiB
+    body += "1000\r\n" + std::string(4096, 'b') + "\r\n";
+  }
+  body += "0\r\n\r\n";
+  const auto r = c.request("POST", "/v1/echo", keyed({{"Transfer-Encoding", "chunked"}}), body);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(r->body, R"({"message":"Request Too Long"})");
+}
+
+TEST_F(SessionLimits, SlowHeaderIsCutWhileOtherClientsAreServed) {
+  start();
+  http_connection slow(port());
+  ASSERT_TRUE(slow.send_raw("GET /v1/models HTTP/1.1\r\nHost: x\r\nx-api-"));
+  // While the slow client stalls, a normal client gets answers.
+  for (int i = 0; i < 3; ++i) {
+    const auto r = http_request(port(), "GET", "/v1/models", keyed());
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+  }
+  // headerTimeoutMs is 600: the slow connection is closed without an answer.
+  EXPECT_TRUE(slow.closed_by_peer(5s));
+  EXPECT_EQ(slow.read_some(100ms), "");
+}
+
+TEST_F(SessionLimits, TricklingHeaderIsCutAtTheDeadline) {
+  start();
+  http_connection slow(port());
+  const std::string request = "GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+  const auto started = std::chrono::steady_clock::now();
+  bool closed = false;
+  // One byte every 100 ms keeps the socket busy but never completes the header.
+  for (int i = 0; i < 60 && !closed; ++i) {
+    if (!slow.send_raw(i < static_cast<int>(request.size()) ? request.substr(i, 1) : "a")) {
+      closed = true;
+      break;
+    }
+    closed = slow.closed_by_peer(100ms);
+  }
+  EXPECT_TRUE(closed);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+}
+
+TEST_F(SessionLimits, IdleKeepAliveConnectionIsClosed) {
+  start();
+  http_connection c(port());
+  const auto r = c.request("GET", "/v1/models", keyed());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_TRUE(c.closed_by_peer(5s));  // keepAliveTimeoutMs is 800
+}
+
+TEST_F(SessionLimits, RefusedRequestBodyIsDiscardedAndConnectionKept) {
+  start();
+  http_connection c(port());
+  const auto refused = c.request("POST", "/v1/chat/completions", {}, std::string(5000, 'x'));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403);
+  EXPECT_EQ(refused->header("Connection"), "keep-alive");
+  const auto next = c.request("GET", "/v1/models", keyed());
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+}
+
+TEST_F(SessionLimits, ConnectionsAboveTheCapAreClosedAtOnce) {
+  start({.header_timeout_ms = 10000, .keep_alive_timeout_ms = 10000, .max_connections = 2});
+  http_connection a(port());
+  http_connection b(port());
+  ASSERT_TRUE(a.request("GET", "/v1/models", keyed()));
+  ASSERT_TRUE(b.request("GET", "/v1/models", keyed()));
+  http_connection c(port());
+  EXPECT_TRUE(c.closed_by_peer(3s));
+  a.close();
+  // Once a connection is gone, a new one is served again.
+  bool served = false;
+  for (int i = 0; i < 50 && !served; ++i) {
+    http_connection d(port());
+    const auto r = d.request("GET", "/v1/models", keyed());
+    served = r && r->status == 200;
+    if (!served)
+      std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_TRUE(served);
+}
+
+}  // namespace
+}  // namespace ug::test

@@ -1,0 +1,204 @@
+// Pooled upstream connections the upstream has closed: the gateway must not
+// fail the client because a kept-alive connection went stale. Two ways an
+// upstream drops one: it restarts (the pool sees the close before reuse), or
+// it closes the connection just as the next request arrives (the request
+// fails before any response byte and is retried once on a fresh connection,
+// but only when no request body was sent).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/http_client.hpp"
+#include "tests/support/process.hpp"
+
+namespace ug::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* api_key = "stale-test-key-0000000000001";
+
+std::string config_json(std::uint16_t upstream_port) {
+  return R"({
+  "gateway": {
+    "listener": {"address": "127.0.0.1", "port": 0},
+    "admin": {"address": "127.0.0.1", "port": 0},
+    "workers": 1,
+    "stages": {"staleapi01/v1": {"basePath": "/v1",
+      "upstream": {"url": "http://127.0.0.1:)" +
+         std::to_string(upstream_port) + R"(", "responseTimeoutMs": 3000}}}
+  },
+  "restApis": [{"id": "staleapi01", "name": "stale", "apiKeySource": "HEADER",
+    "resources": [
+      {"id": "sres000001", "path": "/"},
+      {"id": "sres000002", "parentId": "sres000001", "pathPart": "{proxy+}", "path": "/{proxy+}",
+       "resourceMethods": {"ANY": {"httpMethod": "ANY", "apiKeyRequired": true}}}],
+    "stages": [{"stageName": "v1"}]}],
+  "usagePlans": [{"id": "splan00001", "name": "stale",
+    "apiStages": [{"apiId": "staleapi01", "stage": "v1"}]}],
+  "apiKeys": [{"id": "skey000001", "name": "stale", "enabled": true, "value": ")" +
+         std::string(api_key) + R"("}],
+  "usagePlanKeys": {"splan00001": [{"id": "skey000001", "type": "API_KEY"}]}
+}
+)";
+}
+
+header_list keyed() {
+  return {{"x-api-key", api_key}};
+}
+
+/// An upstream that answers the first request of every connection and, on a
+/// connection's second request, reads its header and closes without a byte:
+/// exactly what a server does when its keep-alive timer fires as a request
+/// comes in. Counts connections and requests.
+class closing_upstream {
+ public:
+  closing_upstream() {
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const int one = 1;
+    ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    // NOLINTNEXTLINE: POSIX socket API
+    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::listen(listen_fd_, 16);
+    // NOLINTNEXTLINE: POSIX socket API
+    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    acceptor_ = std::thread([this] { accept_loop(); });
+  }
+  ~closing_upstream() {
+    stop_ = true;
+    acceptor_.join();
+    std::lock_guard lock(mu_);
+    for (auto& t : handlers_)
+      t.join();
+    ::close(listen_fd_);
+  }
+  std::uint16_t port() const { return port_; }
+  int connections() const { return connections_; }
+  int requests() const { return requests_; }
+
+ private:
+  void accept_loop() {
+    while (!stop_) {
+      pollfd p{listen_fd_, POLLIN, 0};
+      if (::poll(&p, 1, 20) <= 0)
+        continue;
+      const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd < 0)
+        continue;
+      ++connections_;
+      std::lock_guard lock(mu_);
+      handlers_.emplace_back([this, fd] { serve(fd); });
+    }
+  }
+
+  /// Reads up to the end of a request header; false on EOF, error or stop.
+  bool read_header(int fd, std::string& in) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (in.find("\r\n\r\n") == std::string::npos) {
+      if (stop_ || std::chrono::steady_clock::now() > deadline)
+        return false;
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 20) <= 0)
+        continue;
+      char buf[4096];
+      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0)
+        return false;
+      in.append(buf, static_cast<std::size_t>(n));
+    }
+    in.erase(0, in.find("\r\n\r\n") + 4);  // requests here carry no body we use
+    return true;
+  }
+
+  void serve(int fd) {
+    std::string in;
+    if (read_header(fd, in)) {
+      ++requests_;
+      const std::string_view ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+      ::send(fd, ok.data(), ok.size(), MSG_NOSIGNAL);
+      if (read_header(fd, in)) {
+        ++requests_;  // the second request: dropped unanswered
+      }
+    }
+    ::close(fd);
+  }
+
+  int listen_fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> connections_{0};
+  std::atomic<int> requests_{0};
+  std::thread acceptor_;
+  std::mutex mu_;
+  std::vector<std::thread> handlers_;
+};
+
+TEST(StaleConnection, PooledConnectionClosedOnArrivalIsRetriedOnce) {
+  closing_upstream upstream;
+  temp_dir dir;
+  auto gw = start_usagegate(dir.write("gw.json", config_json(upstream.port())));
+  http_connection c(gw.port);
+
+  const auto first = c.request("GET", "/v1/a", keyed());
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);
+  EXPECT_EQ(upstream.connections(), 1);
+
+  // Goes out on the pooled connection, which the upstream drops unanswered:
+  // the client still gets the answer, from a fresh connection.
+  const auto second = c.request("GET", "/v1/b", keyed());
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 200);
+  EXPECT_EQ(second->body, "ok");
+  EXPECT_EQ(upstream.connections(), 2);
+  EXPECT_EQ(upstream.requests(), 3);
+
+  // With a request body already streamed upstream, a retry could duplicate
+  // it: the gateway answers 504 instead.
+  const auto third = c.request("POST", "/v1/c", keyed(), "payload");
+  ASSERT_TRUE(third);
+  EXPECT_EQ(third->status, 504);
+  EXPECT_EQ(upstream.connections(), 2);
+
+  gw.proc.send_signal(SIGTERM);
+  EXPECT_EQ(gw.proc.wait_exit(10s), 0) << gw.proc.output();
+}
+
+TEST(StaleConnection, UpstreamRestartIsTransparent) {
+  auto mock = start_mock_llm();
+  const std::uint16_t mock_port = mock.port;
+  temp_dir dir;
+  auto gw = start_usagegate(dir.write("gw.json", config_json(mock_port)));
+  http_connection c(gw.port);
+  const auto before = c.request("GET", "/v1/models", keyed());
+  ASSERT_TRUE(before);
+  ASSERT_EQ(before->status, 200);
+
+  // Restart the upstream on the same port: the pooled connection is dead.
+  mock.proc.send_signal(SIGTERM);
+  ASSERT_EQ(mock.proc.wait_exit(10s), 0);
+  child_process restarted(
+      {bin_path("mock-llm"), "--listen", "127.0.0.1:" + std::to_string(mock_port)});
+  ASSERT_FALSE(restarted.wait_for_line(std::regex("listening on"), banner_timeout).empty())
+      << restarted.output();
+
+  const auto after = c.request("GET", "/v1/models", keyed());
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 200) << after->body;
+
+  gw.proc.send_signal(SIGTERM);
+  EXPECT_EQ(gw.proc.wait_exit(10s), 0) << gw.proc.output();
+}
+
+}  // namespace
+}  // namespace ug::test
