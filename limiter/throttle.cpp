@@ -22,11 +22,7 @@ constexpr std::int64_t max_tolerance_units = std::int64_t{1} << 59;
 /// Above this a rate is treated as "one token per unit at the finest scale".
 constexpr long double max_rate_per_s = 1e15L;
 
-/// Floor/ceil of a / b for b > 0 and any a (C++ division truncates toward 0).
-constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
-  const std::int64_t q = a / b;
-  return (a % b != 0 && a < 0) ? q - 1 : q;
-}
+/// Ceiling of a / b for b > 0 and any a (C++ division truncates toward 0).
 constexpr std::int64_t ceil_div(std::int64_t a, std::int64_t b) noexcept {
   const std::int64_t q = a / b;
   return (a % b != 0 && a > 0) ? q + 1 : q;
