@@ -118,7 +118,10 @@ struct gateway_settings {  // everything that is not an AWS object
   std::optional<throttle_settings> account_throttle;  // AWS account level; off unless set
   bool aws_strict = false;  // no headers beyond AWS's (Retry-After, RateLimit*)
   limiter::offset_meaning quota_offset_meaning = limiter::offset_meaning::start_day;
-  std::string state_directory;  // "" : no durable state
+  std::string state_directory;           // "" : no durable state
+  std::string access_log = "off";        // accessLog: "off", "stdout" or a file path
+  std::size_t metrics_key_series = 100;  // metricsKeySeries: named key series; 0: none
+  bool reload_on_file_change = false;    // reloadOnFileChange: poll the files every second
 };
 
 struct document {
@@ -128,6 +131,9 @@ struct document {
   std::vector<usage_plan> usage_plans;
   std::vector<api_key> api_keys;
   std::vector<usage_plan_key> usage_plan_keys;
+  /// Every file the document was read from, the main file first (when loaded
+  /// from a file), for gateway.reloadOnFileChange. Not part of the config.
+  std::vector<std::string> source_files;
 };
 
 }  // namespace ug::config

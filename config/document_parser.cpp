@@ -20,12 +20,23 @@ using std::string_view;
 // that the gateway has no use for: accepted so that CLI output drops in as is.
 constexpr string_view root_fields[] = {"$schema",    "gateway", "restApis",
                                        "usagePlans", "apiKeys", "usagePlanKeys"};
-constexpr string_view gateway_fields[] = {
-    "listener",           "admin",          "workers",
-    "maxHeaderBytes",     "maxBodyBytes",   "headerTimeoutMs",
-    "keepAliveTimeoutMs", "drainTimeoutMs", "maxConnections",
-    "accountThrottle",    "awsStrict",      "quotaOffsetMeaning",
-    "stateDirectory",     "stages"};
+constexpr string_view gateway_fields[] = {"listener",
+                                          "admin",
+                                          "workers",
+                                          "maxHeaderBytes",
+                                          "maxBodyBytes",
+                                          "headerTimeoutMs",
+                                          "keepAliveTimeoutMs",
+                                          "drainTimeoutMs",
+                                          "maxConnections",
+                                          "accountThrottle",
+                                          "awsStrict",
+                                          "quotaOffsetMeaning",
+                                          "stateDirectory",
+                                          "stages",
+                                          "accessLog",
+                                          "metricsKeySeries",
+                                          "reloadOnFileChange"};
 constexpr string_view listener_fields[] = {"address", "port"};
 constexpr string_view throttle_fields[] = {"burstLimit", "rateLimit"};
 constexpr string_view gateway_stage_fields[] = {"basePath", "upstream"};
@@ -190,11 +201,13 @@ class parser {
 
   void read_gateway(dom::element v) {
     gateway_settings& g = out_.doc.gateway;
+    bool has_admin = false;
     r_.members(v, {gateway_fields, {}}, [&](string_view name, dom::element e) {
       if (name == "listener") {
         if (auto l = read_listener(e, g.listener))
           g.listener = *l;
       } else if (name == "admin") {
+        has_admin = true;
         if (auto l = read_listener(e, g.admin))
           g.admin = *l;
       } else if (name == "workers") {
@@ -232,8 +245,38 @@ class parser {
         read_string(e, g.state_directory);
       } else if (name == "stages") {
         r_.entries(e, [&](string_view key, dom::element s) { read_gateway_stage(key, s); });
+      } else if (name == "accessLog") {
+        const auto s = r_.string(e);
+        if (s && (s->empty() || has_control_char(*s)))
+          r_.error(R"(must be "off", "stdout" or a file path)");
+        else if (s)
+          g.access_log = std::string(*s);
+      } else if (name == "metricsKeySeries") {
+        if (auto n = bounded(e, 0, 100'000))
+          g.metrics_key_series = static_cast<std::size_t>(*n);
+      } else if (name == "reloadOnFileChange") {
+        if (auto b = r_.boolean(e))
+          g.reload_on_file_change = *b;
       }
     });
+    check_admin_listener(has_admin);
+  }
+
+  /// The admin endpoints have no authentication: they must never answer on
+  /// the public port. Port 0 on both sides means two different free ports.
+  void check_admin_listener(bool admin_given) {
+    const gateway_settings& g = out_.doc.gateway;
+    if (g.admin.port != g.listener.port || g.admin.port == 0)
+      return;
+    const auto wildcard = [](const std::string& a) { return a == "0.0.0.0" || a == "::"; };
+    if (g.admin.address != g.listener.address && !wildcard(g.admin.address) &&
+        !wildcard(g.listener.address))
+      return;
+    const json_reader::scope at(r_, admin_given ? "admin" : "listener");
+    r_.error("the admin listener (" + g.admin.address + ":" + std::to_string(g.admin.port) +
+             ") must differ from the data listener (" + g.listener.address + ":" +
+             std::to_string(g.listener.port) +
+             "): the admin endpoints have no authentication and must not share the public port");
   }
 
   std::optional<listener_settings> read_listener(dom::element v, listener_settings value) {

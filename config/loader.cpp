@@ -15,6 +15,22 @@
 namespace ug::config {
 namespace {
 
+/// The files the document named, in the order they were read. diagnostics
+/// keeps their display names (the resolved paths) for error messages; file
+/// 0 is the main document, which has none.
+std::vector<std::string> referenced_files(const detail::diagnostics& diag) {
+  constexpr std::string_view marker = " in ";
+  std::vector<std::string> files;
+  for (std::uint32_t i = 1;; ++i) {
+    std::string text = diag.describe(detail::location{i, {}});
+    const std::size_t at = text.find(marker);
+    if (at == std::string::npos)
+      break;
+    files.push_back(text.substr(at + marker.size()));
+  }
+  return files;
+}
+
 load_result load_text(std::string_view json, const std::filesystem::path& base_dir) {
   load_result result;
   detail::diagnostics diag;
@@ -24,8 +40,10 @@ load_result load_text(std::string_view json, const std::filesystem::path& base_d
     if (const auto root = reader.parse_main(json)) {
       detail::parsed_document parsed = detail::parse_document(reader, *root);
       detail::validate(parsed, diag);
-      if (diag.empty())
+      if (diag.empty()) {
         result.doc = std::move(parsed.doc);
+        result.doc->source_files = referenced_files(diag);
+      }
     }
   }
   result.content_sha256_hex = hasher.hex_digest();
@@ -90,7 +108,10 @@ load_result load_file(const std::filesystem::path& path) {
     if (read_error)
       return failure("cannot read configuration file '" + path.string() +
                      "': " + std::strerror(saved_errno));
-    return load_text(text, path.parent_path());
+    load_result result = load_text(text, path.parent_path());
+    if (result.doc)
+      result.doc->source_files.insert(result.doc->source_files.begin(), path.string());
+    return result;
   } catch (const std::bad_alloc&) {
     return failure("out of memory while loading the configuration");
   } catch (const std::exception& e) {

@@ -46,9 +46,11 @@ http_session::http_session(tcp::socket&& socket, worker& w)
   }
   stream_.socket().set_option(tcp::no_delay(true), ec);
   worker_.add_session(*this);
+  worker_.metrics().connection_opened();
 }
 
 http_session::~http_session() {
+  worker_.metrics().connection_closed();
   worker_.remove_session(*this);
 }
 
@@ -117,7 +119,7 @@ void http_session::do_read_header() {
       beast::bind_front_handler(&http_session::on_read_header, shared_from_this()));
 }
 
-void http_session::on_read_header(const error_code& ec, std::size_t /*n*/) {
+void http_session::on_read_header(const error_code& ec, std::size_t n) {
   if (phase_ == phase::closing) {
     return;
   }
@@ -135,21 +137,24 @@ void http_session::on_read_header(const error_code& ec, std::size_t /*n*/) {
     const std::string_view date = cached_http_date(now_.utc_ns);
     std::copy(date.begin(), date.end(), date_.begin());
     ids_.assign({}, {}, now_.utc_ns);
+    begin_exchange(n);
+    exchange_.result = outcome::bad_request;
     const gateway_response r = ec == http::error::header_limit ? gateway_response::header_too_large
                                : ec == http::error::body_limit ? gateway_response::request_too_large
                                                                : gateway_response::bad_request;
     respond(r, false, nullptr, false);
     return;
   }
-  handle_request();
+  handle_request(n);
 }
 
-void http_session::handle_request() {
+void http_session::handle_request(std::size_t header_bytes) {
   phase_ = phase::busy;
   // The one clock reading of this request: admission, quota period, Date and
   // the trace root all use it.
   now_ = worker_.clock().now();
   config_ = worker_.config_ptr();
+  begin_exchange(header_bytes);
   auto& req = parser_->get();
 
   config::request_facts facts;
@@ -171,30 +176,118 @@ void http_session::handle_request() {
   const bool keep_alive = request_keep_alive_ && !worker_.draining() && !close_after_exchange_;
   const bool keyed = !v.plan_id.empty();
 
+  if (v.result != config::outcome::missing_auth_token) {
+    exchange_.stage = config_->stages()[v.stage_index].stage_name;
+  }
+  exchange_.resource = v.resource_path;
+  exchange_.key_id = v.key_id;
+  exchange_.plan_id = v.plan_id;
   switch (v.result) {
     case config::outcome::forward:
+      exchange_.result = outcome::allowed;
       forward(v, now_, keep_alive);
       return;
     case config::outcome::missing_auth_token:
+      exchange_.result = outcome::not_found;
       respond(gateway_response::missing_authentication_token, keep_alive, nullptr, false);
       return;
     case config::outcome::forbidden:
+      exchange_.result = outcome::forbidden;
       respond(gateway_response::forbidden, keep_alive, nullptr, false);
       return;
     case config::outcome::throttled:
+      exchange_.result = outcome::throttled;
+      exchange_.throttled = true;
+      exchange_.level = v.admission.level;
       respond(gateway_response::throttled, keep_alive, &v.admission, keyed);
       return;
     case config::outcome::quota_exceeded:
+      exchange_.result = outcome::quota_exceeded;
       respond(gateway_response::quota_exceeded, keep_alive, &v.admission, keyed);
       return;
   }
+  exchange_.result = outcome::bad_request;
   respond(gateway_response::bad_request, false, nullptr, false);
+}
+
+void http_session::begin_exchange(std::size_t header_bytes) {
+  exchange_.stage = {};
+  exchange_.resource = {};
+  exchange_.key_id = {};
+  exchange_.plan_id = {};
+  exchange_.result = outcome::allowed;
+  exchange_.status = 0;
+  exchange_.throttled = false;
+  exchange_.level = limiter::limit_level::account;
+  exchange_.header_bytes = header_bytes;
+  exchange_.relay = relay_stats{};
+  exchange_.open = true;
+  target_saved_ = false;
+}
+
+void http_session::finish_exchange(int status, std::size_t bytes_out) noexcept {
+  if (!exchange_.open) {
+    return;
+  }
+  exchange_.open = false;
+  const std::int64_t duration_ns =
+      std::max<std::int64_t>(0, worker_.clock().now().mono_ns - now_.mono_ns);
+  std::string_view method;
+  std::string_view target;
+  if (parser_) {
+    const auto& req = parser_->get();
+    method = req.method_string();
+    target = target_saved_ ? std::string_view(received_target_) : std::string_view(req.target());
+  }
+
+  request_record rec;
+  rec.stage = exchange_.stage;
+  // A refusal before any resource matched still needs a label value that
+  // says so; "" would read as "label absent" in PromQL.
+  rec.resource = exchange_.resource.empty() ? std::string_view("none") : exchange_.resource;
+  rec.method = method;
+  rec.status = status;
+  rec.result = exchange_.result;
+  rec.duration_ns = duration_ns;
+  rec.upstream_ttfb_ns = exchange_.relay.upstream_ttfb_ns;
+  rec.bytes_in = exchange_.header_bytes + exchange_.relay.bytes_in;
+  rec.bytes_out = exchange_.relay.bytes_out + bytes_out;
+  rec.key_id = exchange_.key_id;
+  rec.plan_id = exchange_.plan_id;
+  rec.throttled = exchange_.throttled;
+  rec.level = exchange_.level;
+  worker_.metrics().record(rec);
+
+  if (access_log* log = worker_.log()) {
+    access_record a;
+    a.time_utc_ns = now_.utc_ns;
+    a.request_id = ids_.request_id();
+    a.trace_id = ids_.trace_id();
+    a.key_id = exchange_.key_id;
+    a.plan_id = exchange_.plan_id;
+    a.stage = exchange_.stage;
+    a.method = method;
+    a.path = target;
+    a.status = status;
+    a.result = exchange_.result;
+    a.bytes_in = rec.bytes_in;
+    a.bytes_out = rec.bytes_out;
+    a.upstream_latency_ns = exchange_.relay.upstream_ttfb_ns;
+    a.total_latency_ns = duration_ns;
+    log->append(static_cast<unsigned>(worker_.index()), a);
+  }
 }
 
 void http_session::forward(const config::verdict& v, limiter::instant now, bool keep_alive) {
   const config::compiled_stage& stage = config_->stages()[v.stage_index];
-  const std::shared_ptr<upstream_pool>& pool = worker_.pool(v.stage_index, stage);
+  const std::shared_ptr<upstream_pool>& pool = worker_.pool(config_, v.stage_index);
   auto& req = parser_->get();
+  if (worker_.log() != nullptr) {
+    // The upstream target replaces the client's below; the log wants the
+    // client's. The string keeps its capacity, so this stops allocating.
+    received_target_.assign(req.target().data(), req.target().size());
+    target_saved_ = true;
+  }
 
   const bool strict = config_->gateway().aws_strict;
   const bool with_rate_limit = !strict && !v.plan_id.empty() &&
@@ -230,6 +323,8 @@ void http_session::forward(const config::verdict& v, limiter::instant now, bool 
   x.response.trace_id = ids_.trace_id();
   x.response.rate_limit = with_rate_limit ? &rate_limit_ : nullptr;
   x.response.client_version = req.version();
+  x.stats = &exchange_.relay;
+  x.clock = &worker_.clock();
   auto relay = std::make_shared<proxy_relay>(shared_from_this(), pool, x);
   relay_ = relay;
   relay->start();
@@ -237,25 +332,41 @@ void http_session::forward(const config::verdict& v, limiter::instant now, bool 
 
 void http_session::on_relay_done(relay_result result, bool client_keep_alive) {
   relay_.reset();
+  // Cut short (client gone, upstream broke mid-response, drain timeout):
+  // the status is what the client got, or 499 (nginx's "client closed
+  // request") when it got nothing.
+  const int cut_status = exchange_.relay.status != 0 ? exchange_.relay.status : 499;
   if (phase_ == phase::closing) {
+    if (exchange_.relay.upstream_broke) {
+      exchange_.result = outcome::upstream_error;
+    }
+    finish_exchange(cut_status, 0);
     return;
   }
   const bool keep_alive = request_keep_alive_ && parser_ && parser_->is_done() &&
                           !worker_.draining() && !close_after_exchange_;
   switch (result) {
     case relay_result::completed:
+      finish_exchange(exchange_.relay.status, 0);
       end_exchange(client_keep_alive);
       return;
     case relay_result::integration_failure:
+      exchange_.result = outcome::upstream_error;
       respond(gateway_response::integration_failure, keep_alive, nullptr, false);
       return;
     case relay_result::integration_timeout:
+      exchange_.result = outcome::upstream_error;
       respond(gateway_response::integration_timeout, keep_alive, nullptr, false);
       return;
     case relay_result::request_too_large:
+      exchange_.result = outcome::bad_request;
       respond(gateway_response::request_too_large, false, nullptr, false);
       return;
     case relay_result::aborted:
+      if (exchange_.relay.upstream_broke) {
+        exchange_.result = outcome::upstream_error;
+      }
+      finish_exchange(cut_status, 0);
       phase_ = phase::closing;
       stream_.close();
       return;
@@ -295,13 +406,15 @@ void http_session::respond(gateway_response r, bool keep_alive,
     }
   }
   const std::size_t n = write_gateway_response(r, ctx, out_.data(), out_.size());
+  exchange_.status = static_cast<int>(spec_of(r).status);
   stream_.expires_after(ms(worker_.config().gateway().header_timeout_ms));
   net::async_write(
       stream_, net::buffer(out_.data(), n),
       beast::bind_front_handler(&http_session::on_write_response, shared_from_this(), keep_alive));
 }
 
-void http_session::on_write_response(bool keep_alive, const error_code& ec, std::size_t /*n*/) {
+void http_session::on_write_response(bool keep_alive, const error_code& ec, std::size_t n) {
+  finish_exchange(exchange_.status, n);
   if (ec) {
     return;
   }

@@ -13,6 +13,7 @@
 #include "config/compiled_config.hpp"
 #include "gateway/aws_responses.hpp"
 #include "gateway/http_date.hpp"
+#include "gateway/metrics_labels.hpp"
 #include "gateway/net.hpp"
 #include "gateway/proxy_relay.hpp"
 #include "gateway/rate_limit_headers.hpp"
@@ -49,11 +50,32 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
  private:
   enum class phase : std::uint8_t { waiting, reading_header, busy, closing };
 
+  /// One exchange as the metrics and the access log see it, filled as it
+  /// goes. The views point into config_ (held until end_exchange()).
+  struct exchange_facts {
+    std::string_view stage;
+    std::string_view resource;
+    std::string_view key_id;
+    std::string_view plan_id;
+    outcome result = outcome::allowed;
+    int status = 0;  ///< of the gateway response being written (respond())
+    bool throttled = false;
+    limiter::limit_level level = limiter::limit_level::account;
+    std::uint64_t header_bytes = 0;
+    relay_stats relay;
+    bool open = false;  ///< begun and not yet recorded
+  };
+
   void do_wait_request();
   void on_wait_request(const error_code& ec, std::size_t n);
   void do_read_header();
   void on_read_header(const error_code& ec, std::size_t n);
-  void handle_request();
+  void handle_request(std::size_t header_bytes);
+  /// Starts the facts of a new exchange (`now_` is its clock reading).
+  void begin_exchange(std::size_t header_bytes);
+  /// Records the exchange once, in the worker's metrics block and access
+  /// log ring: `status` as sent, `bytes_out` written by the session itself.
+  void finish_exchange(int status, std::size_t bytes_out) noexcept;
   void forward(const config::verdict& v, limiter::instant now, bool keep_alive);
   void respond(gateway_response r, bool keep_alive, const limiter::admission_result* admission,
                bool keyed);
@@ -81,6 +103,8 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
   std::string target_scratch_;
   std::string value_scratch_;
   std::string client_ip_;
+  std::string received_target_;  ///< the target as received (the relay rewrites it); log only
+  exchange_facts exchange_;
   std::unique_ptr<char[]> relay_buffer_;
   std::weak_ptr<proxy_relay> relay_;
   std::size_t discarded_bytes_ = 0;
@@ -89,6 +113,7 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
   bool request_keep_alive_ = false;
   bool expect_continue_ = false;
   bool close_after_exchange_ = false;
+  bool target_saved_ = false;  ///< received_target_ holds this exchange's target
 };
 
 }  // namespace ug::gateway

@@ -25,6 +25,8 @@ class listener : public std::enable_shared_from_this<listener> {
   void start();
   /// Stops accepting (drain, shutdown).
   void close();
+  /// A reload changed gateway.max_connections; applies from the next accept.
+  void set_max_connections(std::size_t n) noexcept { max_connections_ = n; }
 
   std::uint64_t accepted = 0;  ///< connections handed to workers
   std::uint64_t refused = 0;   ///< connections closed at max_connections

@@ -2,6 +2,7 @@
 // compile the first snapshot, start the server, and map every failure to an
 // exit code: 0 clean exit, 1 runtime failure (e.g. port in use), 2 invalid
 // configuration or usage.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -12,8 +13,9 @@
 #include <vector>
 
 #include "config/compiled_config.hpp"
-#include "config/loader.hpp"
+#include "gateway/access_log.hpp"
 #include "gateway/cli.hpp"
+#include "gateway/config_source.hpp"
 #include "gateway/server.hpp"
 #include "limiter/clock.hpp"
 #include "limiter/state_registry.hpp"
@@ -27,35 +29,20 @@ constexpr int exit_ok = 0;
 constexpr int exit_runtime = 1;
 constexpr int exit_config = 2;
 
-/// Loads, validates and compiles; prints every error ("path: message") to
-/// stderr. Null on failure.
-std::shared_ptr<const config::compiled_config> load_and_compile(const std::string& path,
-                                                                ug::limiter::state_registry& state,
-                                                                const ug::limiter::clock& clock) {
-  config::load_result loaded = config::load_file(path);
-  if (!loaded.errors.empty() || !loaded.doc) {
-    for (const config::config_error& e : loaded.errors) {
-      std::fprintf(stderr, "%s\n", e.to_string().c_str());
-    }
-    if (loaded.errors.empty()) {
-      std::fprintf(stderr, "%s: cannot be loaded\n", path.c_str());
-    }
-    return nullptr;
-  }
-  try {
-    return config::compiled_config::compile(*loaded.doc, state, clock.now(),
-                                            loaded.content_sha256_hex);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: %s\n", path.c_str(), e.what());
-    return nullptr;
-  }
+std::string url_of(const gw::tcp::endpoint& ep) {
+  const std::string address =
+      ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
+  return "http://" + address + ":" + std::to_string(ep.port());
 }
 
 void print_banner(const config::compiled_config& cfg, const std::string& path, unsigned workers) {
   const config::gateway_settings& g = cfg.gateway();
   std::printf("usagegate %s\n", UG_VERSION);
-  std::printf("  config:    %s (sha256 %s)\n", path.c_str(), cfg.content_sha256_hex().c_str());
+  std::printf("  config:    %s (sha256 %s)%s\n", path.c_str(), cfg.content_sha256_hex().c_str(),
+              g.reload_on_file_change ? ", reloaded when the files change" : "");
   std::printf("  listener:  http://%s:%u\n", g.listener.address.c_str(), unsigned{g.listener.port});
+  std::printf("  admin:     http://%s:%u (/metrics /healthz /readyz, POST /reload)\n",
+              g.admin.address.c_str(), unsigned{g.admin.port});
   std::printf("  workers:   %u\n", workers);
   for (const config::compiled_stage& s : cfg.stages()) {
     std::printf("  stage:     %s/%s  base path %s -> upstream %s\n", s.api_id.c_str(),
@@ -63,15 +50,24 @@ void print_banner(const config::compiled_config& cfg, const std::string& path, u
   }
   std::printf("  keys:      %zu, usage plans: %zu%s\n", cfg.key_count(), cfg.plan_count(),
               g.aws_strict ? " (aws_strict: no Retry-After/RateLimit headers)" : "");
+  std::printf("  accessLog: %s\n", g.access_log.c_str());
+  std::printf("  state:     %s\n", g.state_directory.empty()
+                                       ? "in memory (quota counts restart at 0 with the process)"
+                                       : g.state_directory.c_str());
 }
 
 int run(const gw::cli_options& opts) {
   ug::limiter::system_clock clock;
   ug::limiter::state_registry state;
-  auto first = load_and_compile(opts.config_path, state, clock);
-  if (!first) {
+  gw::config_source source(opts.config_path, state, clock);
+  gw::config_load loaded = source.load(nullptr);
+  if (!loaded.snapshot) {
+    for (const std::string& line : loaded.errors) {
+      std::fprintf(stderr, "%s\n", line.c_str());
+    }
     return exit_config;
   }
+  std::shared_ptr<const config::compiled_config> first = std::move(loaded.snapshot);
   if (opts.command == gw::cli_command::check_config) {
     std::printf("%s: OK\n", opts.config_path.c_str());
     return exit_ok;
@@ -81,21 +77,40 @@ int run(const gw::cli_options& opts) {
   if (workers == 0) {
     workers = std::max(1u, std::thread::hardware_concurrency());
   }
-  const config::listener_settings listen_at = first->gateway().listener;
+  const config::gateway_settings settings = first->gateway();
+
+  gw::server_setup setup;
+  setup.workers = workers;
+  setup.source = &source;
+  std::string log_path;
+  const gw::access_log_sink sink = gw::parse_access_log_target(settings.access_log, log_path);
+  std::string log_error;
+  setup.log = gw::access_log::open(sink, log_path, workers, log_error);
+  if (!log_error.empty()) {
+    std::fprintf(stderr, "usagegate: %s\n", log_error.c_str());
+    return exit_runtime;
+  }
   print_banner(*first, opts.config_path, workers);
 
   // Asio sends with MSG_NOSIGNAL; this only guards stray writes to a closed pipe.
   std::signal(SIGPIPE, SIG_IGN);
-  gw::server srv(std::move(first), clock, workers);
+  gw::server srv(std::move(first), clock, std::move(setup));
   if (const auto ec = srv.listen()) {
-    std::fprintf(stderr, "usagegate: cannot listen on %s:%u: %s\n", listen_at.address.c_str(),
-                 unsigned{listen_at.port}, ec.message().c_str());
+    std::fprintf(stderr, "usagegate: cannot listen on %s:%u: %s\n",
+                 settings.listener.address.c_str(), unsigned{settings.listener.port},
+                 ec.message().c_str());
     return exit_runtime;
   }
-  const auto ep = srv.local_endpoint();
-  const std::string address =
-      ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
-  std::printf("usagegate: listening on http://%s:%u\n", address.c_str(), unsigned{ep.port()});
+  if (const auto ec = srv.start_admin()) {
+    std::fprintf(stderr, "usagegate: cannot listen on %s:%u (admin): %s\n",
+                 settings.admin.address.c_str(), unsigned{settings.admin.port},
+                 ec.message().c_str());
+    return exit_runtime;
+  }
+  std::printf("usagegate: listening on %s\n", url_of(srv.local_endpoint()).c_str());
+  const gw::tcp::endpoint admin_at(gw::net::ip::make_address(settings.admin.address),
+                                   srv.admin_port());
+  std::printf("usagegate: admin on %s\n", url_of(admin_at).c_str());
   std::fflush(stdout);
   return srv.run([] {
     std::printf("usagegate: ready\n");

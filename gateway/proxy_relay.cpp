@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <string_view>
 #include <utility>
@@ -90,6 +91,9 @@ void proxy_relay::on_resolve(const error_code& ec, tcp::resolver::results_type r
 }
 
 void proxy_relay::on_connect(const error_code& ec, const tcp::endpoint& /*ep*/) {
+  if (!ec) {
+    pool_->mark_reached();  // even if the client left meanwhile: the upstream answered
+  }
   if (cancelled_ || client_gone_) {
     finish(relay_result::aborted);
     return;
@@ -132,7 +136,8 @@ void proxy_relay::on_write_request_header(const error_code& ec, std::size_t /*n*
   do_read_request_body();
 }
 
-void proxy_relay::on_write_continue(const error_code& ec, std::size_t /*n*/) {
+void proxy_relay::on_write_continue(const error_code& ec, std::size_t n) {
+  count_out(n);
   if (cancelled_ || client_gone_) {
     finish(relay_result::aborted);
     return;
@@ -161,7 +166,8 @@ void proxy_relay::do_read_request_body() {
       beast::bind_front_handler(&proxy_relay::on_read_request_body, shared_from_this()));
 }
 
-void proxy_relay::on_read_request_body(error_code ec, std::size_t /*n*/) {
+void proxy_relay::on_read_request_body(error_code ec, std::size_t n) {
+  count_in(n);
   if (cancelled_ || client_gone_) {
     finish(relay_result::aborted);
     return;
@@ -223,6 +229,9 @@ void proxy_relay::on_write_request_body(error_code ec, std::size_t /*n*/) {
 }
 
 void proxy_relay::do_read_response_header() {
+  if (relay_stats* st = stats(); st != nullptr && st->upstream_ttfb_ns < 0) {
+    st->request_sent_mono_ns = mono_now();  // again after a retry on a fresh connection
+  }
   watch_client();
   response_.emplace();
   response_->header_limit(upstream_header_limit_bytes);
@@ -249,6 +258,9 @@ void proxy_relay::on_read_response_header(const error_code& ec, std::size_t /*n*
     upstream_failed(ec, relay_result::integration_failure);
     return;
   }
+  if (relay_stats* st = stats(); st != nullptr && st->upstream_ttfb_ns < 0) {
+    st->upstream_ttfb_ns = std::max<std::int64_t>(0, mono_now() - st->request_sent_mono_ns);
+  }
   auto& res = response_->get();
   if (res.result_int() / 100 == 1) {
     if (res.result_int() == 101) {  // no Upgrade was forwarded; a switch is a protocol error
@@ -263,6 +275,9 @@ void proxy_relay::on_read_response_header(const error_code& ec, std::size_t /*n*
   ctx.keep_alive = x_.client_keep_alive && !response_->need_eof();
   prepare_client_response(res, ctx);
   x_.client_keep_alive = res.keep_alive();
+  if (relay_stats* st = stats()) {
+    st->status = static_cast<int>(res.result_int());
+  }
 
   response_sr_.emplace(res);
   x_.client->expires_after(idle_timeout_);
@@ -271,7 +286,8 @@ void proxy_relay::on_read_response_header(const error_code& ec, std::size_t /*n*
       beast::bind_front_handler(&proxy_relay::on_write_response_header, shared_from_this()));
 }
 
-void proxy_relay::on_write_response_header(const error_code& ec, std::size_t /*n*/) {
+void proxy_relay::on_write_response_header(const error_code& ec, std::size_t n) {
+  count_out(n);
   if (cancelled_ || client_gone_) {
     finish(relay_result::aborted);
     return;
@@ -321,6 +337,9 @@ void proxy_relay::on_read_response_body(error_code ec, std::size_t /*n*/) {
     return;
   }
   if (ec) {
+    if (relay_stats* st = stats()) {
+      st->upstream_broke = true;
+    }
     finish(relay_result::aborted);  // the client has a partial response: only closing tells it
     return;
   }
@@ -348,7 +367,8 @@ void proxy_relay::do_write_response_body() {
       beast::bind_front_handler(&proxy_relay::on_write_response_body, shared_from_this()));
 }
 
-void proxy_relay::on_write_response_body(error_code ec, std::size_t /*n*/) {
+void proxy_relay::on_write_response_body(error_code ec, std::size_t n) {
+  count_out(n);
   if (cancelled_ || client_gone_) {
     finish(relay_result::aborted);
     return;
@@ -438,6 +458,22 @@ void proxy_relay::finish(relay_result r, bool client_keep_alive) {
   x_.client->expires_never();
   std::shared_ptr<relay_owner> owner = std::move(owner_);
   owner->on_relay_done(r, client_keep_alive);
+}
+
+void proxy_relay::count_in(std::size_t n) const noexcept {
+  if (relay_stats* st = stats()) {
+    st->bytes_in += n;
+  }
+}
+
+void proxy_relay::count_out(std::size_t n) const noexcept {
+  if (relay_stats* st = stats()) {
+    st->bytes_out += n;
+  }
+}
+
+std::int64_t proxy_relay::mono_now() const noexcept {
+  return x_.clock != nullptr ? x_.clock->now().mono_ns : x_.now_mono_ns;
 }
 
 void proxy_relay::close_upstream() noexcept {

@@ -13,6 +13,7 @@
 #include "gateway/header_transform.hpp"
 #include "gateway/net.hpp"
 #include "gateway/upstream_pool.hpp"
+#include "limiter/clock.hpp"
 
 namespace ug::gateway {
 
@@ -37,6 +38,17 @@ class relay_owner {
 
 using request_parser = http::request_parser<http::buffer_body>;
 
+/// What a relay measured, for the metrics and the access log. Written by the
+/// relay until it reports to its owner, read by the owner afterwards.
+struct relay_stats {
+  int status = 0;                         ///< status relayed to the client; 0 while none was
+  std::uint64_t bytes_in = 0;             ///< request body bytes read from the client
+  std::uint64_t bytes_out = 0;            ///< bytes written to the client (100 Continue included)
+  std::int64_t upstream_ttfb_ns = -1;     ///< request sent -> first response header; -1: none
+  bool upstream_broke = false;            ///< `aborted` because the upstream failed mid-response
+  std::int64_t request_sent_mono_ns = 0;  ///< internal: start of the TTFB measure
+};
+
 /// Everything one exchange needs; every view outlives the relay.
 struct relay_exchange {
   beast::tcp_stream* client = nullptr;
@@ -49,6 +61,9 @@ struct relay_exchange {
   bool expect_continue = false;      ///< client waits for "100 Continue" before its body
   bool client_keep_alive = true;     ///< the client allows keep-alive (and no drain)
   client_response_context response;  ///< ids etc. for the response header
+  relay_stats* stats = nullptr;      ///< optional; owned by the owner
+  /// Read for the upstream time to first byte (only when `stats` is set).
+  const limiter::clock* clock = nullptr;
 };
 
 class proxy_relay : public std::enable_shared_from_this<proxy_relay> {
@@ -96,6 +111,12 @@ class proxy_relay : public std::enable_shared_from_this<proxy_relay> {
   void on_client_readable(const error_code& ec);
   void finish(relay_result r, bool client_keep_alive = false);
   void close_upstream() noexcept;
+  /// Stats are written only while the exchange is open: after finish() the
+  /// owner (and its relay_stats) may be gone.
+  [[nodiscard]] relay_stats* stats() const noexcept { return done_ ? nullptr : x_.stats; }
+  void count_in(std::size_t n) const noexcept;
+  void count_out(std::size_t n) const noexcept;
+  [[nodiscard]] std::int64_t mono_now() const noexcept;
 
   std::shared_ptr<relay_owner> owner_;
   std::shared_ptr<upstream_pool> pool_;  ///< shared: a reload may replace the worker's pool

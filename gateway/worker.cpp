@@ -14,10 +14,11 @@ constexpr std::chrono::seconds sweep_interval{1};
 }  // namespace
 
 worker::worker(std::size_t index, const config_cell& cell, const limiter::system_clock& clock,
-               shared_counters& shared)
+               shared_counters& shared, const worker_services& services)
     : index_(index),
       clock_(clock),
       shared_(shared),
+      services_(services),
       work_(net::make_work_guard(ioc_)),
       reader_(cell),
       sweep_timer_(ioc_) {}
@@ -32,6 +33,7 @@ worker::~worker() {
     }
   }
   pools_.clear();
+  pools_config_.reset();
 }
 
 void worker::start() {
@@ -74,21 +76,54 @@ void worker::join() {
   }
 }
 
-const std::shared_ptr<upstream_pool>& worker::pool(std::uint32_t stage_index,
-                                                   const config::compiled_stage& stage) {
-  if (pools_.size() <= stage_index) {
-    pools_.resize(stage_index + 1);
+const std::shared_ptr<upstream_pool>& worker::pool(
+    const std::shared_ptr<const config::compiled_config>& cfg, std::uint32_t stage_index) {
+  if (cfg != pools_config_) {
+    rekey_pools(cfg);
   }
   std::shared_ptr<upstream_pool>& p = pools_[stage_index];
-  if (!p || p->settings().url != stage.upstream.url ||
-      p->settings().pool_size != stage.upstream.pool_size ||
-      p->settings().host_header != stage.upstream.host_header) {
-    if (p) {
-      p->drain();  // relays still using it keep it alive until they finish
+  if (!p) {
+    const config::compiled_stage& stage = cfg->stages()[stage_index];
+    reach_flag reached;
+    if (services_.reachability != nullptr) {
+      reached = services_.reachability->flag(stage.upstream);
     }
-    p = std::make_shared<upstream_pool>(ioc_.get_executor(), stage.upstream);
+    p = std::make_shared<upstream_pool>(ioc_.get_executor(), stage.upstream,
+                                        gauge_cell(stage.stage_name), std::move(reached));
   }
   return p;
+}
+
+void worker::rekey_pools(const std::shared_ptr<const config::compiled_config>& cfg) {
+  std::vector<std::shared_ptr<upstream_pool>> old = std::move(pools_);
+  const std::vector<config::compiled_stage>& stages = cfg->stages();
+  pools_.assign(stages.size(), nullptr);
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    for (auto& candidate : old) {
+      if (candidate && same_endpoint(candidate->settings(), stages[i].upstream)) {
+        candidate->update_settings(stages[i].upstream);
+        candidate->attach_gauges(gauge_cell(stages[i].stage_name));
+        pools_[i] = std::move(candidate);
+        break;
+      }
+    }
+  }
+  for (auto& left : old) {
+    if (left) {
+      left->drain();  // relays still using it keep it alive until they finish
+    }
+  }
+  pools_config_ = cfg;
+}
+
+pool_gauge_cell* worker::gauge_cell(std::string_view stage_label) {
+  auto it = gauge_cells_.find(stage_label);
+  if (it == gauge_cells_.end()) {
+    auto cell = std::make_unique<pool_gauge_cell>();
+    cell->gauges = services_.metrics->upstream_gauges(stage_label);
+    it = gauge_cells_.emplace(std::string(stage_label), std::move(cell)).first;
+  }
+  return it->second.get();
 }
 
 void worker::add_session(http_session& s) {
@@ -114,6 +149,11 @@ void worker::do_sweep() {
 void worker::on_sweep(const error_code& ec) {
   if (ec || stopped_) {
     return;
+  }
+  // Let go of pools (and the snapshot) a reload replaced, even when no
+  // request came since.
+  if (pools_config_ && reader_.shared() != pools_config_) {
+    rekey_pools(reader_.shared());
   }
   const std::int64_t now = clock_.now().mono_ns;
   for (auto& p : pools_) {

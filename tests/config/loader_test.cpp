@@ -253,6 +253,35 @@ TEST(Loader, GatewayDefaultsWhenAbsent) {
   EXPECT_FALSE(g.account_throttle.has_value());
   EXPECT_FALSE(g.aws_strict);
   EXPECT_EQ(g.quota_offset_meaning, limiter::offset_meaning::start_day);
+  EXPECT_EQ(g.access_log, "off");
+  EXPECT_EQ(g.metrics_key_series, 100u);
+  EXPECT_FALSE(g.reload_on_file_change);
+}
+
+TEST(Loader, OperationsSettingsAreRead) {
+  const load_result r = load_string(R"({"gateway": {
+      "accessLog": "/var/log/usagegate/access.log", "metricsKeySeries": 0,
+      "reloadOnFileChange": true}})");
+  ASSERT_TRUE(r.doc.has_value()) << all_errors(r);
+  const gateway_settings& g = r.doc->gateway;
+  EXPECT_EQ(g.access_log, "/var/log/usagegate/access.log");
+  EXPECT_EQ(g.metrics_key_series, 0u);
+  EXPECT_TRUE(g.reload_on_file_change);
+  const load_result out = load_string(R"({"gateway": {"accessLog": "stdout"}})");
+  ASSERT_TRUE(out.doc.has_value()) << all_errors(out);
+  EXPECT_EQ(out.doc->gateway.access_log, "stdout");
+}
+
+TEST(Loader, AdminAndDataListenersMayBothUseFreePorts) {
+  const load_result r = load_string(R"({"gateway": {
+      "listener": {"address": "127.0.0.1", "port": 0},
+      "admin": {"address": "127.0.0.1", "port": 0}}})");
+  ASSERT_TRUE(r.doc.has_value()) << all_errors(r);
+  // Same port on two different specific addresses does not collide either.
+  const load_result split = load_string(R"({"gateway": {
+      "listener": {"address": "192.0.2.10", "port": 8080},
+      "admin": {"address": "127.0.0.1", "port": 8080}}})");
+  EXPECT_TRUE(split.doc.has_value()) << all_errors(split);
 }
 
 TEST(Loader, EveryGatewaySettingIsRead) {
@@ -336,6 +365,22 @@ TEST_F(LoaderTempDir, ContentHashCoversIncludedFiles) {
   ASSERT_TRUE(second.doc.has_value()) << all_errors(second);
   EXPECT_NE(second.content_sha256_hex, first.content_sha256_hex);
   EXPECT_EQ(second.doc->api_keys.at(0).value, "temp-dir-test-key-0000000002");
+}
+
+TEST_F(LoaderTempDir, SourceFilesListTheMainFileAndEveryFileItNames) {
+  fs::create_directories(dir_ / "sub");
+  write("main.json", R"({"apiKeys": "keys.json", "usagePlans": "sub/plans.json"})");
+  write("keys.json", R"([{"id": "k1", "value": "temp-dir-test-key-0000000001"}])");
+  write("sub/plans.json", R"({"items": []})");
+  const load_result r = load_file(dir_ / "main.json");
+  ASSERT_TRUE(r.doc.has_value()) << all_errors(r);
+  EXPECT_THAT(r.doc->source_files,
+              ::testing::ElementsAre((dir_ / "main.json").string(), (dir_ / "keys.json").string(),
+                                     (dir_ / "sub/plans.json").string()));
+  // From memory there is no main file; the named ones are still listed.
+  const load_result mem = load_string(R"({"apiKeys": "keys.json"})", dir_);
+  ASSERT_TRUE(mem.doc.has_value()) << all_errors(mem);
+  EXPECT_THAT(mem.doc->source_files, ::testing::ElementsAre((dir_ / "keys.json").string()));
 }
 
 TEST_F(LoaderTempDir, LoadStringResolvesAgainstBaseDir) {

@@ -452,6 +452,35 @@ const std::vector<error_case>& error_cases() {
       {"MaxConnectionsZero",
        [](sections& s) { s.gateway = gateway_with(R"("maxConnections": 0)"); },
        "gateway.maxConnections", "at least 1"},
+      {"AccessLogEmpty", [](sections& s) { s.gateway = gateway_with(R"("accessLog": "")"); },
+       "gateway.accessLog", R"(must be "off", "stdout" or a file path)"},
+      {"AccessLogNotAString",
+       [](sections& s) { s.gateway = gateway_with(R"("accessLog": false)"); }, "gateway.accessLog",
+       "must be a string"},
+      {"MetricsKeySeriesNegative",
+       [](sections& s) { s.gateway = gateway_with(R"("metricsKeySeries": -1)"); },
+       "gateway.metricsKeySeries", "from 0 to 100000"},
+      {"MetricsKeySeriesTooLarge",
+       [](sections& s) { s.gateway = gateway_with(R"("metricsKeySeries": 100001)"); },
+       "gateway.metricsKeySeries", "from 0 to 100000"},
+      {"ReloadOnFileChangeNotBoolean",
+       [](sections& s) { s.gateway = gateway_with(R"("reloadOnFileChange": "yes")"); },
+       "gateway.reloadOnFileChange", "must be true or false"},
+      {"AdminSameAsListener",
+       [](sections& s) {
+         s.gateway = gateway_with(R"("listener": {"port": 8081}, "admin": {"port": 8081})");
+       },
+       "gateway.admin", "must differ from the data listener (127.0.0.1:8081)"},
+      {"AdminWildcardOverlapsListener",
+       [](sections& s) {
+         s.gateway = gateway_with(
+             R"("listener": {"address": "127.0.0.1", "port": 8081},
+                "admin": {"address": "0.0.0.0", "port": 8081})");
+       },
+       "gateway.admin", "must differ from the data listener"},
+      {"ListenerOnTheDefaultAdminPort",
+       [](sections& s) { s.gateway = gateway_with(R"("listener": {"port": 9080})"); },
+       "gateway.listener", "the admin listener (127.0.0.1:9080) must differ"},
       {"HttpsUpstream",
        [](sections& s) {
          s.gateway = R"({"stages": {"api1/v1": {"upstream": {"url": "https://llm:443"}}}})";
