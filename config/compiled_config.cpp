@@ -133,6 +133,7 @@ struct compiled_config::impl {
   std::shared_ptr<limiter::gcra_bucket> account_bucket;
   std::map<std::string, std::int64_t, std::less<>> plan_start_utc_ns;
   std::string content_sha256_hex;
+  limiter::quota_journal* journal = nullptr;  // from the state registry at compile time
 
   /// Index into stages of the stage whose base path prefixes `path`, and the
   /// length of that prefix; no_index when none.
@@ -174,6 +175,7 @@ std::shared_ptr<const compiled_config> compiled_config::compile(const document& 
   impl& out = *result->impl_;
   out.gateway = doc.gateway;
   out.content_sha256_hex = std::move(content_sha256_hex);
+  out.journal = state.journal();
 
   // Stages, their routes and stage-level throttles.
   std::map<std::pair<std::string, std::string>, std::uint32_t> stage_index_by_id;
@@ -418,6 +420,8 @@ verdict compiled_config::decide(const request_facts& facts) const noexcept {
     if (p.has_quota) {
       chain.quota = &p.quota;
       chain.counter = &binding->state->quota;
+      chain.journal = self.journal;
+      chain.state = binding->state.get();
     }
   }
   if (limits.has_stage_throttle) {
@@ -463,6 +467,17 @@ std::optional<std::int64_t> compiled_config::plan_start_utc_ns(std::string_view 
     return std::nullopt;
   }
   return it->second;
+}
+
+void compiled_config::for_each_quota(const quota_visitor& fn) const {
+  for (const impl::key& k : impl_->keys) {
+    for (const impl::key_binding& b : k.bindings) {
+      const impl::plan& p = impl_->plans[b.plan_index];
+      if (p.has_quota) {
+        fn(p.id, k.id, p.quota, b.state);
+      }
+    }
+  }
 }
 
 }  // namespace ug::config

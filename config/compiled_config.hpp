@@ -4,6 +4,7 @@
 // state. Workers read it without locks through limiter::snapshot_cell; a reload
 // compiles a new one against the same state_registry and publishes it.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -79,6 +80,13 @@ class compiled_config {
   [[nodiscard]] const std::string& content_sha256_hex() const noexcept;
   /// UTC ns at which `plan_id` was first compiled (nullopt: unknown plan).
   [[nodiscard]] std::optional<std::int64_t> plan_start_utc_ns(std::string_view plan_id) const;
+
+  /// Added. Thread-safe (const). Calls `fn` once per (plan with a quota, key in
+  /// it): what the durable store persists and restores.
+  using quota_visitor = std::function<void(std::string_view plan_id, std::string_view key_id,
+                                           const limiter::quota_params& params,
+                                           const std::shared_ptr<limiter::key_plan_state>& state)>;
+  void for_each_quota(const quota_visitor& fn) const;
 
  private:
   compiled_config();

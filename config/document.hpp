@@ -118,10 +118,12 @@ struct gateway_settings {  // everything that is not an AWS object
   std::optional<throttle_settings> account_throttle;  // AWS account level; off unless set
   bool aws_strict = false;  // no headers beyond AWS's (Retry-After, RateLimit*)
   limiter::offset_meaning quota_offset_meaning = limiter::offset_meaning::start_day;
-  std::string state_directory;           // "" : no durable state
-  std::string access_log = "off";        // accessLog: "off", "stdout" or a file path
-  std::size_t metrics_key_series = 100;  // metricsKeySeries: named key series; 0: none
-  bool reload_on_file_change = false;    // reloadOnFileChange: poll the files every second
+  std::string state_directory;                  // "" : no durable state
+  std::int64_t state_flush_interval_ms = 1000;  // stateFlushIntervalMs: writer batch interval
+  std::int64_t quota_reserve_chunk = 0;         // quotaReserveChunk: 0 = max(64, 1 % of the limit)
+  std::string access_log = "off";               // accessLog: "off", "stdout" or a file path
+  std::size_t metrics_key_series = 100;         // metricsKeySeries: named key series; 0: none
+  bool reload_on_file_change = false;           // reloadOnFileChange: poll the files every second
 };
 
 struct document {

@@ -33,6 +33,8 @@ constexpr string_view gateway_fields[] = {"listener",
                                           "awsStrict",
                                           "quotaOffsetMeaning",
                                           "stateDirectory",
+                                          "stateFlushIntervalMs",
+                                          "quotaReserveChunk",
                                           "stages",
                                           "accessLog",
                                           "metricsKeySeries",
@@ -243,6 +245,12 @@ class parser {
                                                     : limiter::offset_meaning::initial_requests;
       } else if (name == "stateDirectory") {
         read_string(e, g.state_directory);
+      } else if (name == "stateFlushIntervalMs") {
+        if (auto n = bounded(e, 10, 60'000))
+          g.state_flush_interval_ms = *n;
+      } else if (name == "quotaReserveChunk") {
+        if (auto n = bounded(e, 1, no_max))
+          g.quota_reserve_chunk = *n;
       } else if (name == "stages") {
         r_.entries(e, [&](string_view key, dom::element s) { read_gateway_stage(key, s); });
       } else if (name == "accessLog") {

@@ -1,6 +1,7 @@
 #include "gateway/cli.hpp"
 
 #include <charconv>
+#include <utility>
 
 namespace ug::gateway {
 namespace {
@@ -29,9 +30,61 @@ bool is_option(std::string_view a, std::string_view name) {
          (a.size() > name.size() && a.substr(0, name.size()) == name && a[name.size()] == '=');
 }
 
+/// `usage --state DIR --plan ID [--key ID] --from DAY --to DAY`.
+cli_parse_result parse_usage(const std::vector<std::string_view>& args) {
+  cli_parse_result r;
+  cli_options o;
+  o.command = cli_command::usage;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string_view a = args[i];
+    std::string_view value;
+    std::string* target = nullptr;
+    std::string_view name;
+    for (const auto& [option, field] :
+         {std::pair<std::string_view, std::string*>{"--state", &o.state_dir},
+          {"--plan", &o.plan_id},
+          {"--from", &o.from_date},
+          {"--to", &o.to_date}}) {
+      if (is_option(a, option)) {
+        name = option;
+        target = field;
+      }
+    }
+    if (target != nullptr) {
+      if (!take_value(args, i, name, value, r.error)) {
+        return r;
+      }
+      *target = std::string(value);
+    } else if (is_option(a, "--key")) {
+      if (!take_value(args, i, "--key", value, r.error)) {
+        return r;
+      }
+      o.key_id = std::string(value);
+    } else {
+      r.error = "usage: unknown argument '" + std::string(a) + "'";
+      return r;
+    }
+  }
+  for (const auto& [option, field] :
+       {std::pair<std::string_view, std::string*>{"--state", &o.state_dir},
+        {"--plan", &o.plan_id},
+        {"--from", &o.from_date},
+        {"--to", &o.to_date}}) {
+    if (field->empty()) {
+      r.error = "usage: missing " + std::string(option);
+      return r;
+    }
+  }
+  r.options = std::move(o);
+  return r;
+}
+
 }  // namespace
 
 cli_parse_result parse_cli(const std::vector<std::string_view>& args) {
+  if (!args.empty() && args[0] == "usage") {
+    return parse_usage(args);
+  }
   cli_parse_result r;
   cli_options o;
   bool have_command = false;
@@ -94,12 +147,16 @@ cli_parse_result parse_cli(const std::vector<std::string_view>& args) {
 std::string usage_text() {
   return "usage: usagegate --config FILE [--workers N]\n"
          "       usagegate --check-config FILE\n"
+         "       usagegate usage --state DIR --plan ID [--key ID] --from YYYY-MM-DD --to "
+         "YYYY-MM-DD\n"
          "       usagegate --version | --help\n"
          "\n"
          "  --config FILE        run the gateway with this configuration (AWS JSON shapes)\n"
          "  --workers N          worker threads (default: gateway.workers, else one per core)\n"
          "  --check-config FILE  validate FILE: prints 'FILE: OK' (exit 0) or every error\n"
          "                       as 'path: message' on stderr (exit 2)\n"
+         "  usage ...            print a usage plan's daily [used, remaining] per key from\n"
+         "                       the state directory, as 'aws apigateway get-usage' does\n"
          "  --version            print the version\n"
          "  --help               print this text\n"
          "\n"

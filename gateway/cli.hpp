@@ -2,6 +2,7 @@
 // Command line of the usagegate program:
 //   usagegate --config FILE [--workers N]
 //   usagegate --check-config FILE
+//   usagegate usage --state DIR --plan ID [--key ID] --from YYYY-MM-DD --to YYYY-MM-DD
 //   usagegate --version | --help
 #include <optional>
 #include <string>
@@ -10,12 +11,18 @@
 
 namespace ug::gateway {
 
-enum class cli_command : unsigned char { run, check_config, version, help };
+enum class cli_command : unsigned char { run, check_config, version, help, usage };
 
 struct cli_options {
   cli_command command = cli_command::help;
   std::string config_path;
   std::optional<unsigned> workers;  ///< --workers N (overrides gateway.workers)
+  /// `usage` (AWS get-usage from the state directory): all but key_id required.
+  std::string state_dir;
+  std::string plan_id;
+  std::optional<std::string> key_id;
+  std::string from_date;  ///< YYYY-MM-DD (checked by the command)
+  std::string to_date;
 };
 
 struct cli_parse_result {

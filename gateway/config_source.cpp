@@ -43,6 +43,14 @@ std::vector<std::string> keep_restart_only(config::gateway_settings& next,
     changed.emplace_back("gateway.stateDirectory");
     next.state_directory = running.state_directory;
   }
+  if (next.state_flush_interval_ms != running.state_flush_interval_ms) {
+    changed.emplace_back("gateway.stateFlushIntervalMs");
+    next.state_flush_interval_ms = running.state_flush_interval_ms;
+  }
+  if (next.quota_reserve_chunk != running.quota_reserve_chunk) {
+    changed.emplace_back("gateway.quotaReserveChunk");
+    next.quota_reserve_chunk = running.quota_reserve_chunk;
+  }
   return changed;
 }
 
@@ -76,6 +84,9 @@ config_load config_source::load(const config::compiled_config* running) {
   try {
     out.snapshot = config::compiled_config::compile(doc, state_, clock_.now(),
                                                     loaded.content_sha256_hex, running);
+    if (on_compiled_) {
+      on_compiled_(*out.snapshot);
+    }
   } catch (const std::exception& e) {
     out.errors.push_back(path_.string() + ": " + e.what());
     out.restart_needed.clear();

@@ -7,8 +7,10 @@
 // state directory) keep their running values; the reload says which changed.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/compiled_config.hpp"
@@ -45,6 +47,13 @@ class config_source {
 
   [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
 
+  /// Added. Called after every successful compile from now on, before load()
+  /// returns the snapshot (the durable store attaches new keys' state there,
+  /// restoring their counts before any request can reach them).
+  void set_on_compiled(std::function<void(const config::compiled_config&)> fn) {
+    on_compiled_ = std::move(fn);
+  }
+
  private:
   struct file_state {
     bool exists = false;
@@ -63,6 +72,7 @@ class config_source {
   std::vector<std::string> files_;  ///< of the last successful load
   fingerprint loaded_;              ///< files_ as they were when last read
   fingerprint pending_;             ///< a change seen by the previous poll
+  std::function<void(const config::compiled_config&)> on_compiled_;
 };
 
 }  // namespace ug::gateway

@@ -3,10 +3,12 @@
 // exit code: 0 clean exit, 1 runtime failure (e.g. port in use), 2 invalid
 // configuration or usage.
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -19,6 +21,9 @@
 #include "gateway/server.hpp"
 #include "limiter/clock.hpp"
 #include "limiter/state_registry.hpp"
+#include "store/durable_journal.hpp"
+#include "store/usage_report.hpp"
+#include "store/usage_store.hpp"
 
 namespace {
 
@@ -51,9 +56,10 @@ void print_banner(const config::compiled_config& cfg, const std::string& path, u
   std::printf("  keys:      %zu, usage plans: %zu%s\n", cfg.key_count(), cfg.plan_count(),
               g.aws_strict ? " (aws_strict: no Retry-After/RateLimit headers)" : "");
   std::printf("  accessLog: %s\n", g.access_log.c_str());
+  const std::string state_file = g.state_directory + "/usage.db";
   std::printf("  state:     %s\n", g.state_directory.empty()
                                        ? "in memory (quota counts restart at 0 with the process)"
-                                       : g.state_directory.c_str());
+                                       : state_file.c_str());
 }
 
 int run(const gw::cli_options& opts) {
@@ -71,6 +77,44 @@ int run(const gw::cli_options& opts) {
   if (opts.command == gw::cli_command::check_config) {
     std::printf("%s: OK\n", opts.config_path.c_str());
     return exit_ok;
+  }
+
+  // Durable usage: the store is opened before serving, and the snapshot is
+  // compiled again with the journal in place, so every quota count is
+  // restored (attach) before a request can reach it.
+  std::unique_ptr<ug::store::usage_store> store;
+  std::unique_ptr<ug::store::durable_journal> journal;
+  if (!first->gateway().state_directory.empty()) {
+    const config::gateway_settings& g = first->gateway();
+    try {
+      store = ug::store::usage_store::open_for_gateway(g.state_directory);
+    } catch (const ug::store::store_error& e) {
+      std::fprintf(stderr, "usagegate: %s\n", e.what());
+      return exit_runtime;
+    }
+    journal = std::make_unique<ug::store::durable_journal>(
+        *store, clock,
+        ug::store::journal_settings{std::chrono::milliseconds(g.state_flush_interval_ms),
+                                    g.quota_reserve_chunk});
+    state.set_journal(journal.get());
+    source.set_on_compiled([&j = *journal](const config::compiled_config& cfg) {
+      std::vector<ug::store::quota_binding> bindings;
+      cfg.for_each_quota([&bindings](std::string_view plan_id, std::string_view key_id,
+                                     const ug::limiter::quota_params& params,
+                                     const std::shared_ptr<ug::limiter::key_plan_state>& s) {
+        bindings.push_back(ug::store::quota_binding{plan_id, key_id, params, s});
+      });
+      j.attach(bindings);
+    });
+    gw::config_load again = source.load(first.get());
+    if (!again.snapshot) {
+      for (const std::string& line : again.errors) {
+        std::fprintf(stderr, "%s\n", line.c_str());
+      }
+      return exit_runtime;
+    }
+    first = std::move(again.snapshot);
+    journal->start();
   }
 
   unsigned workers = opts.workers.value_or(first->gateway().workers);
@@ -112,10 +156,45 @@ int run(const gw::cli_options& opts) {
                                    srv.admin_port());
   std::printf("usagegate: admin on %s\n", url_of(admin_at).c_str());
   std::fflush(stdout);
-  return srv.run([] {
+  const int rc = srv.run([] {
     std::printf("usagegate: ready\n");
     std::fflush(stdout);
   });
+  // The workers have stopped: no request can count any more, so the counts
+  // written now are exact (a restart resumes from them, not from reservations).
+  if (journal && !journal->stop()) {
+    std::fprintf(stderr, "usagegate: state: final counts not written to %s\n",
+                 store->file().c_str());
+    return exit_runtime;
+  }
+  return rc;
+}
+
+/// `usagegate usage`: AWS get-usage's output from a state directory.
+int print_usage(const gw::cli_options& opts) {
+  const auto from = ug::store::parse_utc_day(opts.from_date);
+  const auto to = ug::store::parse_utc_day(opts.to_date);
+  if (!from || !to) {
+    std::fprintf(stderr, "usagegate: usage: --from and --to need a date as YYYY-MM-DD\n");
+    return exit_config;
+  }
+  if (*to < *from) {
+    std::fprintf(stderr, "usagegate: usage: --to is before --from\n");
+    return exit_config;
+  }
+  try {
+    auto store = ug::store::usage_store::open_read_only(opts.state_dir);
+    std::optional<std::string_view> key;
+    if (opts.key_id) {
+      key = *opts.key_id;
+    }
+    const ug::store::daily_usage usage = store->usage_for(opts.plan_id, key, *from, *to);
+    std::fputs(ug::store::get_usage_json(opts.plan_id, *from, *to, usage).c_str(), stdout);
+    return exit_ok;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "usagegate: %s\n", e.what());
+    return exit_runtime;
+  }
 }
 
 }  // namespace
@@ -137,6 +216,8 @@ int main(int argc, char** argv) {
     case gw::cli_command::version:
       std::printf("usagegate %s\n", UG_VERSION);
       return exit_ok;
+    case gw::cli_command::usage:
+      return print_usage(*parsed.options);
     case gw::cli_command::run:
     case gw::cli_command::check_config:
       break;

@@ -75,7 +75,16 @@ admission_result admit(const admission_chain& chain, instant now) noexcept {
   }
 
   if (chain.quota != nullptr) {
-    const quota_result q = chain.counter->try_consume(*chain.quota, now.utc_ns);
+    quota_result q = chain.counter->try_consume(*chain.quota, now.utc_ns);
+    if (q.allowed && chain.journal != nullptr && chain.state != nullptr &&
+        !chain.journal->on_counted(*chain.state, *chain.quota, q.limit - q.remaining,
+                                   q.period_index)) {
+      // Counted beyond what would survive a crash and the store cannot
+      // reserve more: refusing is the only answer that never over-admits.
+      chain.counter->refund(q.period_index);
+      q.allowed = false;
+      q.remaining = 0;
+    }
     set_quota(out, *chain.quota, q);
     if (!q.allowed) {
       refund_steps(chain, count);

@@ -5,6 +5,7 @@
 
 #include "limiter/clock.hpp"
 #include "limiter/quota_counter.hpp"
+#include "limiter/quota_journal.hpp"
 #include "limiter/throttle.hpp"
 
 namespace ug::limiter {
@@ -28,6 +29,10 @@ struct admission_chain {
   std::uint8_t step_count = 0;
   const quota_params* quota = nullptr;  ///< null: no quota applies
   quota_counter* counter = nullptr;
+  /// Added: told about every counted request (null: quotas are not durable).
+  /// `state` owns `counter`; both set together.
+  quota_journal* journal = nullptr;
+  key_plan_state* state = nullptr;
 
   void add(const throttle_params* p, gcra_bucket* b, limit_level level) noexcept {
     steps[step_count++] = throttle_step{p, b, level};

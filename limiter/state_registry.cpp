@@ -192,4 +192,12 @@ std::size_t state_registry::size() const {
   return impl_->entries.size();
 }
 
+void state_registry::set_journal(quota_journal* journal) noexcept {
+  journal_.store(journal, std::memory_order_release);
+}
+
+quota_journal* state_registry::journal() const noexcept {
+  return journal_.load(std::memory_order_acquire);
+}
+
 }  // namespace ug::limiter

@@ -3,12 +3,14 @@
 // counters found by stable id (plan id, key id, stage, method), so a reload or
 // a new key never resets anyone's bucket or quota. Used at compile/reload time
 // only; the hot path reaches state through pointers held by the snapshot.
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "limiter/quota_counter.hpp"
+#include "limiter/quota_journal.hpp"
 #include "limiter/throttle.hpp"
 
 namespace ug::limiter {
@@ -17,6 +19,10 @@ namespace ug::limiter {
 struct key_plan_state {
   gcra_bucket plan_bucket;
   quota_counter quota;
+  /// Added: what the durable store has written ahead for this quota
+  /// (durable_reservation::pack; 0 = nothing). Written by the store after its
+  /// transaction commits, read lock-free by quota_journal::on_counted.
+  std::atomic<std::uint64_t> durable_reserved{0};
 };
 
 class state_registry {
@@ -35,10 +41,17 @@ class state_registry {
   std::size_t collect_unused();
   /// Thread-safe. Number of live entries.
   [[nodiscard]] std::size_t size() const;
+  /// Added. Thread-safe. The journal every snapshot compiled from now on tells
+  /// about counted requests (null: none, quotas live in memory only); it must
+  /// outlive those snapshots.
+  void set_journal(quota_journal* journal) noexcept;
+  /// Added. Thread-safe.
+  [[nodiscard]] quota_journal* journal() const noexcept;
 
  private:
   struct impl;
   std::unique_ptr<impl> impl_;
+  std::atomic<quota_journal*> journal_{nullptr};
 };
 
 }  // namespace ug::limiter

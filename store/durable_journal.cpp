@@ -1,0 +1,237 @@
+#include "store/durable_journal.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+
+#include "limiter/quota_period.hpp"
+#include "store/sqlite.hpp"
+
+namespace ug::store {
+namespace {
+
+constexpr std::uint64_t reserved_mask =
+    (std::uint64_t{1} << limiter::durable_reservation::reserved_bits) - 1;
+
+std::int64_t reserved_of(std::uint64_t word, std::int64_t period_index) noexcept {
+  // Only meaningful for the period it was written for.
+  return limiter::durable_reservation::covers(word, period_index, 0)
+             ? static_cast<std::int64_t>(word & reserved_mask)
+             : 0;
+}
+
+}  // namespace
+
+durable_journal::durable_journal(usage_store& store, const limiter::clock& clock,
+                                 journal_settings settings)
+    : store_(store), clock_(clock), settings_(settings) {}
+
+durable_journal::~durable_journal() {
+  if (writer_.joinable()) {
+    stop();
+  }
+}
+
+std::int64_t durable_journal::chunk_for(const limiter::quota_params& p) const noexcept {
+  if (settings_.reserve_chunk > 0) {
+    return settings_.reserve_chunk;
+  }
+  return std::max<std::int64_t>(64, p.limit / 100);
+}
+
+void durable_journal::attach(const std::vector<quota_binding>& bindings) {
+  const limiter::instant now = clock_.now();
+  std::lock_guard lock(mutex_);
+  for (const quota_binding& b : bindings) {
+    auto it = entries_.find(b.state.get());
+    // The pool may hand a freed state's address to another (plan, key).
+    if (it != entries_.end() && !it->second.state.expired() && it->second.plan_id == b.plan_id &&
+        it->second.key_id == b.key_id) {
+      it->second.params = b.params;  // a reload may change the plan's quota
+      continue;
+    }
+    entry e;
+    e.plan_id = std::string(b.plan_id);
+    e.key_id = std::string(b.key_id);
+    e.params = b.params;
+    e.state = b.state;
+    const std::int64_t period =
+        limiter::period_containing(b.params.period, b.params.start_day_offset, now.utc_ns).index;
+    if (const auto row = store_.load_quota(b.plan_id, b.key_id, period)) {
+      // After a crash `reserved` is the high-water mark of what may have been
+      // admitted: restoring it can refuse early, never admit one too many.
+      const std::int64_t count = std::max(row->used, row->reserved);
+      b.state->quota.restore(period, count);
+      b.state->durable_reserved.store(limiter::durable_reservation::pack(period, count),
+                                      std::memory_order_release);
+      e.written_period = period;
+      e.written_used = count;
+    }
+    entries_[b.state.get()] = std::move(e);
+  }
+}
+
+bool durable_journal::on_counted(limiter::key_plan_state& state,
+                                 const limiter::quota_params& params, std::int64_t used,
+                                 std::int64_t period_index) noexcept {
+  const std::uint64_t word = state.durable_reserved.load(std::memory_order_acquire);
+  if (limiter::durable_reservation::covers(word, period_index, used)) {
+    // Half a chunk before the reservation runs out, the writer extends it, so
+    // requests normally never reach the synchronous path below.
+    if (!limiter::durable_reservation::covers(word, period_index, used + chunk_for(params) / 2) &&
+        !nudged_.load(std::memory_order_relaxed) &&
+        !nudged_.exchange(true, std::memory_order_relaxed)) {
+      wake_.notify_one();
+    }
+    return true;
+  }
+  return reserve_now(state, params, used, period_index);
+}
+
+bool durable_journal::reserve_now(limiter::key_plan_state& state,
+                                  const limiter::quota_params& params, std::int64_t used,
+                                  std::int64_t period_index) noexcept {
+  try {
+    std::lock_guard lock(mutex_);
+    const std::uint64_t word = state.durable_reserved.load(std::memory_order_acquire);
+    if (limiter::durable_reservation::covers(word, period_index, used)) {
+      return true;  // another request (or the writer) reserved meanwhile
+    }
+    auto it = entries_.find(&state);
+    if (it == entries_.end()) {
+      return false;  // not attached: nothing durable to count against
+    }
+    const std::int64_t reserved =
+        std::max(reserved_of(word, period_index), used) + chunk_for(params);
+    store_.reserve(it->second.plan_id, it->second.key_id, period_index, reserved);
+    state.durable_reserved.store(limiter::durable_reservation::pack(period_index, reserved),
+                                 std::memory_order_release);
+    return true;
+  } catch (const std::exception& e) {
+    // The request is refused: admitting it could exceed the quota after a crash.
+    std::fprintf(stderr, "usagegate: state: cannot reserve quota in %s: %s\n",
+                 store_.file().c_str(), e.what());
+    return false;
+  }
+}
+
+bool durable_journal::flush(bool exact) noexcept {
+  try {
+    const limiter::instant now = clock_.now();
+    const std::int64_t day = utc_day_of(now.utc_ns);
+    std::lock_guard lock(mutex_);
+    std::vector<quota_write> rows;
+    struct publish {
+      limiter::key_plan_state* state;
+      entry* e;
+      std::int64_t period, used, reserved;
+    };
+    std::vector<publish> publishes;
+    std::vector<const limiter::key_plan_state*> gone;
+    for (auto& [ptr, e] : entries_) {
+      const std::shared_ptr<limiter::key_plan_state> state = e.state.lock();
+      if (!state) {
+        gone.push_back(ptr);  // key removed from the plan (or the plan deleted)
+        continue;
+      }
+      const limiter::period_bounds bounds =
+          limiter::period_containing(e.params.period, e.params.start_day_offset, now.utc_ns);
+      const std::int64_t used = state->quota.used(e.params, now.utc_ns);
+      const std::uint64_t word = state->durable_reserved.load(std::memory_order_acquire);
+      const std::int64_t chunk = chunk_for(e.params);
+      std::int64_t reserved = reserved_of(word, bounds.index);
+      if (exact) {
+        reserved = used;
+      } else if (used > 0 &&
+                 !limiter::durable_reservation::covers(word, bounds.index, used + chunk / 2)) {
+        reserved = used + chunk;
+      }
+      const bool same_period = bounds.index == e.written_period;
+      if (same_period && used == e.written_used && reserved == reserved_of(word, bounds.index) &&
+          !exact) {
+        continue;
+      }
+      if (!same_period && used == 0) {
+        continue;  // nothing counted in this period yet
+      }
+      quota_write w;
+      w.plan_id = e.plan_id;
+      w.key_id = e.key_id;
+      w.period_index = bounds.index;
+      w.used = used;
+      w.reserved = reserved;
+      w.day = day;
+      // Requests counted between the last flush and a period roll-over are
+      // attributed to the new period's day (at most one interval's worth).
+      w.used_delta = same_period ? used - e.written_used : used;
+      w.quota_limit =
+          e.params.limit -
+          (bounds.index == e.params.first_period_index ? e.params.first_period_reduction : 0);
+      w.remaining = std::max<std::int64_t>(0, w.quota_limit - used);
+      w.period_end_utc_ns = bounds.end_utc_ns;
+      rows.push_back(w);
+      publishes.push_back(publish{state.get(), &e, bounds.index, used, reserved});
+    }
+    store_.write(rows, exact);
+    // Only now is the reservation durable: publish it to the hot path.
+    for (const publish& p : publishes) {
+      if (!exact) {
+        p.state->durable_reserved.store(limiter::durable_reservation::pack(p.period, p.reserved),
+                                        std::memory_order_release);
+      }
+      p.e->written_period = p.period;
+      p.e->written_used = p.used;
+    }
+    for (const limiter::key_plan_state* ptr : gone) {
+      entries_.erase(ptr);
+    }
+    if (failing_) {
+      std::fprintf(stderr, "usagegate: state: writing %s again\n", store_.file().c_str());
+      failing_ = false;
+    }
+    return true;
+  } catch (const std::exception& e) {
+    std::lock_guard lock(mutex_);
+    if (!failing_) {
+      std::fprintf(stderr, "usagegate: state: cannot write %s: %s (retrying)\n",
+                   store_.file().c_str(), e.what());
+      failing_ = true;
+    }
+    return false;
+  }
+}
+
+void durable_journal::start() {
+  writer_ = std::thread([this] { run(); });
+}
+
+void durable_journal::run() {
+  while (!stopping_.load(std::memory_order_relaxed)) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, settings_.flush_interval, [this] {
+        return stopping_.load(std::memory_order_relaxed) || nudged_.load(std::memory_order_relaxed);
+      });
+    }
+    nudged_.store(false, std::memory_order_relaxed);
+    if (!stopping_.load(std::memory_order_relaxed)) {
+      flush(false);
+    }
+  }
+}
+
+bool durable_journal::stop() noexcept {
+  stopping_.store(true, std::memory_order_relaxed);
+  wake_.notify_one();
+  if (writer_.joinable()) {
+    writer_.join();
+  }
+  return flush(true);
+}
+
+std::size_t durable_journal::tracked() const {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+}  // namespace ug::store
