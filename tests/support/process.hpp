@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -172,8 +173,15 @@ class child_process {
       return std::nullopt;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-      if (try_reap())
+      if (try_reap()) {
+        // The child is gone, but the reader thread may not have drained the
+        // pipe yet: wait (bounded) for end-of-file so output() is complete.
+        std::unique_lock lock(state_->mu);
+        state_->cv.wait_until(
+            lock, std::max(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(2)),
+            [&] { return state_->eof; });
         return state_->exit_code;
+      }
       if (std::chrono::steady_clock::now() >= deadline)
         return std::nullopt;
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
