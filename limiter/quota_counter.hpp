@@ -11,11 +11,11 @@ namespace ug::limiter {
 
 /// Immutable quota parameters compiled from AWS QuotaSettings.
 struct quota_params {
-  std::int64_t limit = 0;               ///< requests per period (AWS quota.limit)
+  std::int64_t limit = 0;  ///< requests per period (AWS quota.limit)
   quota_period period = quota_period::day;
-  int start_day_offset = 0;             ///< startDay meaning: the day shift; else 0
+  int start_day_offset = 0;                 ///< startDay meaning: the day shift; else 0
   std::int64_t first_period_reduction = 0;  ///< initialRequests meaning: offset; else 0
-  std::int64_t first_period_index = 0;  ///< index of the period the plan started in
+  std::int64_t first_period_index = 0;      ///< index of the period the plan started in
 };
 
 struct quota_result {
@@ -40,7 +40,8 @@ class quota_counter {
   void refund(std::int64_t period_index) noexcept;
   /// Thread-safe. AWS UpdateUsage: sets what remains in the current period
   /// (may exceed the limit: a temporary extension; may be 0).
-  void set_remaining(const quota_params& p, std::int64_t now_utc_ns, std::int64_t remaining) noexcept;
+  void set_remaining(const quota_params& p, std::int64_t now_utc_ns,
+                     std::int64_t remaining) noexcept;
   /// Thread-safe. What try_consume would report, without counting.
   [[nodiscard]] quota_result peek(const quota_params& p, std::int64_t now_utc_ns) const noexcept;
   /// Thread-safe. Requests counted in the period containing now (0 after roll-over).

@@ -10,7 +10,7 @@ enum class quota_period : std::uint8_t { day, week, month };
 
 /// AWS documents `offset` two ways (docs/semantics.md).
 enum class offset_meaning : std::uint8_t {
-  start_day,         ///< offset shifts the period start: WEEK 0-6 (0 = Sunday), MONTH 0-27 (day offset+1)
+  start_day,  ///< offset shifts the period start: WEEK 0-6 (0 = Sunday), MONTH 0-27 (day offset+1)
   initial_requests,  ///< offset requests are subtracted from the limit in the first period
 };
 

@@ -13,12 +13,12 @@ namespace ug::limiter {
 /// throttle.cpp); rates that cannot be represented exactly are rounded in the
 /// conservative direction (never over-admit).
 struct throttle_params {
-  double rate_per_s = 0;           ///< AWS rateLimit (tokens per second)
-  std::int64_t burst = 0;          ///< AWS burstLimit (bucket size, tokens)
-  bool deny_all = true;            ///< rate 0 or burst 0: AWS refuses everything
-  std::int64_t units_per_ns = 1;   ///< time scale
-  std::int64_t units_per_token = 0;///< emission interval in units
-  std::int64_t tolerance_units = 0;///< burst * units_per_token
+  double rate_per_s = 0;             ///< AWS rateLimit (tokens per second)
+  std::int64_t burst = 0;            ///< AWS burstLimit (bucket size, tokens)
+  bool deny_all = true;              ///< rate 0 or burst 0: AWS refuses everything
+  std::int64_t units_per_ns = 1;     ///< time scale
+  std::int64_t units_per_token = 0;  ///< emission interval in units
+  std::int64_t tolerance_units = 0;  ///< burst * units_per_token
   /// Added: true when units_per_token / units_per_ns is exactly 1e9 / rate_per_s
   /// (docs/semantics.md lists which rates are exact).
   bool exact = false;
