@@ -1,5 +1,7 @@
 #include "gateway/access_log.hpp"
 
+#include "limiter/civil_date.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/uio.h>
@@ -77,20 +79,6 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
     return 4;
   }
   return 0;
-}
-
-/// Howard Hinnant's days_from_civil inverse: proleptic Gregorian date of a
-/// day count since 1970-01-01, without gmtime (no locale, no lock).
-void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0);
 }
 
 /// Writes every byte or, if the sink fails, discards the rest and counts it.
@@ -204,10 +192,10 @@ void append_json_string(std::string& out, std::string_view s) {
 void append_rfc3339_ms(std::string& out, std::int64_t utc_ns) {
   constexpr std::int64_t ns_per_day = 86'400'000'000'000;
   const std::int64_t t = std::max<std::int64_t>(utc_ns, 0);
-  std::int64_t year = 0;
-  unsigned month = 0;
-  unsigned day = 0;
-  civil_from_days(t / ns_per_day, year, month, day);
+  const limiter::civil_date date = limiter::civil_from_days(t / ns_per_day);
+  const std::int64_t year = date.year;
+  const unsigned month = date.month;
+  const unsigned day = date.day;
   const std::int64_t in_day_ms = (t % ns_per_day) / 1'000'000;
   const auto ms = static_cast<unsigned>(in_day_ms % 1000);
   const auto sec = static_cast<unsigned>(in_day_ms / 1000);

@@ -1,5 +1,7 @@
 #include "gateway/http_date.hpp"
 
+#include "limiter/civil_date.hpp"
+
 namespace ug::gateway {
 namespace {
 
@@ -20,17 +22,10 @@ http_date_text format_http_date(std::int64_t utc_s) noexcept {
   }
   const std::int64_t days = utc_s / 86'400;
   const auto secs_of_day = static_cast<int>(utc_s % 86'400);
-  // Civil date from days since 1970-01-01 (H. Hinnant's days_from_civil inverse);
-  // exact for every date the gateway can see, with no libc locale or timezone.
-  const std::int64_t z = days + 719'468;
-  const std::int64_t era = z / 146'097;
-  const auto doe = static_cast<unsigned>(z - era * 146'097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36'524 - doe / 146'096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned day = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned month = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t year = static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2 ? 1 : 0);
+  const limiter::civil_date date = limiter::civil_from_days(days);
+  const unsigned day = date.day;
+  const unsigned month = date.month;
+  const std::int64_t year = date.year;
 
   http_date_text t{};
   const std::string_view wd = weekdays[days % 7];

@@ -1,32 +1,15 @@
 #include "store/usage_report.hpp"
 
+#include "limiter/civil_date.hpp"
+
 #include <charconv>
 #include <cstdio>
 
 namespace ug::store {
 namespace {
 
-// Howard Hinnant's civil-calendar algorithms (proleptic Gregorian).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) noexcept {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0);
-}
+using limiter::civil_from_days;
+using limiter::days_from_civil;
 
 bool read_digits(std::string_view text, unsigned& out) noexcept {
   const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -65,23 +48,18 @@ std::optional<std::int64_t> parse_utc_day(std::string_view text) noexcept {
   }
   const std::int64_t day = days_from_civil(y, m, d);
   // Rejects 2023-02-30 and the like: the day must map back to itself.
-  std::int64_t yy = 0;
-  unsigned mm = 0;
-  unsigned dd = 0;
-  civil_from_days(day, yy, mm, dd);
-  if (yy != y || mm != m || dd != d) {
+  const limiter::civil_date back = civil_from_days(day);
+  if (back.year != y || back.month != m || back.day != d) {
     return std::nullopt;
   }
   return day;
 }
 
 std::string format_utc_day(std::int64_t day) {
-  std::int64_t y = 0;
-  unsigned m = 0;
-  unsigned d = 0;
-  civil_from_days(day, y, m, d);
+  const limiter::civil_date date = civil_from_days(day);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(date.year), date.month,
+                date.day);
   return buf;
 }
 
