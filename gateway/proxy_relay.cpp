@@ -76,8 +76,7 @@ void proxy_relay::do_connect() {
 }
 
 void proxy_relay::on_resolve(const error_code& ec, tcp::resolver::results_type results) {
-  if (cancelled_ || client_gone_) {
-    finish(relay_result::aborted);
+  if (finish_if_abandoned()) {
     return;
   }
   if (ec || results.empty()) {
@@ -94,8 +93,7 @@ void proxy_relay::on_connect(const error_code& ec, const tcp::endpoint& /*ep*/) 
   if (!ec) {
     pool_->mark_reached();  // even if the client left meanwhile: the upstream answered
   }
-  if (cancelled_ || client_gone_) {
-    finish(relay_result::aborted);
+  if (finish_if_abandoned()) {
     return;
   }
   if (ec) {
@@ -117,8 +115,7 @@ void proxy_relay::do_write_request_header() {
 }
 
 void proxy_relay::on_write_request_header(const error_code& ec, std::size_t /*n*/) {
-  if (cancelled_ || client_gone_) {
-    finish(relay_result::aborted);
+  if (finish_if_abandoned()) {
     return;
   }
   if (ec) {
@@ -138,8 +135,7 @@ void proxy_relay::on_write_request_header(const error_code& ec, std::size_t /*n*
 
 void proxy_relay::on_write_continue(const error_code& ec, std::size_t n) {
   count_out(n);
-  if (cancelled_ || client_gone_) {
-    finish(relay_result::aborted);
+  if (finish_if_abandoned()) {
     return;
   }
   if (ec) {
@@ -168,8 +164,7 @@ void proxy_relay::do_read_request_body() {
 
 void proxy_relay::on_read_request_body(error_code ec, std::size_t n) {
   count_in(n);
-  if (cancelled_ || client_gone_) {
-    finish(relay_result::aborted);
+  if (finish_if_abandoned()) {
     return;
   }
   if (ec == http::error::need_buffer) {
@@ -210,8 +205,7 @@ void proxy_relay::do_write_request_body() {
 }
 
 void proxy_relay::on_write_request_body(error_code ec, std::size_t /*n*/) {
-  if (cancelled_ || client_gone_) {
-    finish(relay_result::aborted);
+  if (finish_if_abandoned()) {
     return;
   }
   if (ec == http::error::need_buffer) {
@@ -246,8 +240,7 @@ void proxy_relay::do_read_response_header() {
 }
 
 void proxy_relay::on_read_response_header(const error_code& ec, std::size_t /*n*/) {
-  if (cancelled_ || client_gone_) {
-    finish(relay_result::aborted);
+  if (finish_if_abandoned()) {
     return;
   }
   if (ec == beast::error::timeout) {
@@ -288,8 +281,7 @@ void proxy_relay::on_read_response_header(const error_code& ec, std::size_t /*n*
 
 void proxy_relay::on_write_response_header(const error_code& ec, std::size_t n) {
   count_out(n);
-  if (cancelled_ || client_gone_) {
-    finish(relay_result::aborted);
+  if (finish_if_abandoned()) {
     return;
   }
   if (ec) {
@@ -317,8 +309,7 @@ void proxy_relay::do_read_response_body() {
 }
 
 void proxy_relay::on_read_response_body(error_code ec, std::size_t /*n*/) {
-  if (cancelled_ || client_gone_) {
-    finish(relay_result::aborted);
+  if (finish_if_abandoned()) {
     return;
   }
   if (ec == http::error::need_buffer) {
@@ -369,8 +360,7 @@ void proxy_relay::do_write_response_body() {
 
 void proxy_relay::on_write_response_body(error_code ec, std::size_t n) {
   count_out(n);
-  if (cancelled_ || client_gone_) {
-    finish(relay_result::aborted);
+  if (finish_if_abandoned()) {
     return;
   }
   if (ec == http::error::need_buffer) {
@@ -439,6 +429,14 @@ void proxy_relay::on_client_readable(const error_code& ec) {
   // pending operation, whose handler ends the exchange.
   client_gone_ = true;
   close_upstream();
+}
+
+bool proxy_relay::finish_if_abandoned() {
+  if (!cancelled_ && !client_gone_) {
+    return false;
+  }
+  finish(relay_result::aborted);
+  return true;
 }
 
 void proxy_relay::finish(relay_result r, bool client_keep_alive) {
