@@ -10,8 +10,22 @@
 namespace ug::gateway {
 namespace {
 
-bool same_listener(const config::listener_settings& a, const config::listener_settings& b) {
+bool same(const config::listener_settings& a, const config::listener_settings& b) {
   return a.address == b.address && a.port == b.port;
+}
+
+template <class T>
+bool same(const T& a, const T& b) {
+  return a == b;
+}
+
+/// If a restart-only setting changed, keeps the running value and records its name.
+template <class T>
+void keep_running(T& next, const T& running, const char* name, std::vector<std::string>& changed) {
+  if (!same(next, running)) {
+    changed.emplace_back(name);
+    next = running;
+  }
 }
 
 /// Puts the running values back into `next` for every setting that only a
@@ -19,38 +33,17 @@ bool same_listener(const config::listener_settings& a, const config::listener_se
 std::vector<std::string> keep_restart_only(config::gateway_settings& next,
                                            const config::gateway_settings& running) {
   std::vector<std::string> changed;
-  if (!same_listener(next.listener, running.listener)) {
-    changed.emplace_back("gateway.listener");
-    next.listener = running.listener;
-  }
-  if (!same_listener(next.admin, running.admin)) {
-    changed.emplace_back("gateway.admin");
-    next.admin = running.admin;
-  }
-  if (next.workers != running.workers) {
-    changed.emplace_back("gateway.workers");
-    next.workers = running.workers;
-  }
-  if (next.access_log != running.access_log) {
-    changed.emplace_back("gateway.accessLog");
-    next.access_log = running.access_log;
-  }
-  if (next.metrics_key_series != running.metrics_key_series) {
-    changed.emplace_back("gateway.metricsKeySeries");
-    next.metrics_key_series = running.metrics_key_series;
-  }
-  if (next.state_directory != running.state_directory) {
-    changed.emplace_back("gateway.stateDirectory");
-    next.state_directory = running.state_directory;
-  }
-  if (next.state_flush_interval_ms != running.state_flush_interval_ms) {
-    changed.emplace_back("gateway.stateFlushIntervalMs");
-    next.state_flush_interval_ms = running.state_flush_interval_ms;
-  }
-  if (next.quota_reserve_chunk != running.quota_reserve_chunk) {
-    changed.emplace_back("gateway.quotaReserveChunk");
-    next.quota_reserve_chunk = running.quota_reserve_chunk;
-  }
+  keep_running(next.listener, running.listener, "gateway.listener", changed);
+  keep_running(next.admin, running.admin, "gateway.admin", changed);
+  keep_running(next.workers, running.workers, "gateway.workers", changed);
+  keep_running(next.access_log, running.access_log, "gateway.accessLog", changed);
+  keep_running(next.metrics_key_series, running.metrics_key_series, "gateway.metricsKeySeries",
+               changed);
+  keep_running(next.state_directory, running.state_directory, "gateway.stateDirectory", changed);
+  keep_running(next.state_flush_interval_ms, running.state_flush_interval_ms,
+               "gateway.stateFlushIntervalMs", changed);
+  keep_running(next.quota_reserve_chunk, running.quota_reserve_chunk, "gateway.quotaReserveChunk",
+               changed);
   return changed;
 }
 

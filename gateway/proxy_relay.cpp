@@ -135,11 +135,7 @@ void proxy_relay::on_write_request_header(const error_code& ec, std::size_t /*n*
 
 void proxy_relay::on_write_continue(const error_code& ec, std::size_t n) {
   count_out(n);
-  if (finish_if_abandoned()) {
-    return;
-  }
-  if (ec) {
-    finish(relay_result::aborted);
+  if (finish_if_abandoned(ec)) {
     return;
   }
   do_read_request_body();
@@ -281,11 +277,7 @@ void proxy_relay::on_read_response_header(const error_code& ec, std::size_t /*n*
 
 void proxy_relay::on_write_response_header(const error_code& ec, std::size_t n) {
   count_out(n);
-  if (finish_if_abandoned()) {
-    return;
-  }
-  if (ec) {
-    finish(relay_result::aborted);
+  if (finish_if_abandoned(ec)) {
     return;
   }
   do_read_response_body();
@@ -431,8 +423,8 @@ void proxy_relay::on_client_readable(const error_code& ec) {
   close_upstream();
 }
 
-bool proxy_relay::finish_if_abandoned() {
-  if (!cancelled_ && !client_gone_) {
+bool proxy_relay::finish_if_abandoned(const error_code& ec) {
+  if (!cancelled_ && !client_gone_ && !ec) {
     return false;
   }
   finish(relay_result::aborted);

@@ -110,8 +110,9 @@ class proxy_relay : public std::enable_shared_from_this<proxy_relay> {
   void watch_client();
   void on_client_readable(const error_code& ec);
   /// Owning worker only. Ends the exchange as aborted when the session
-  /// cancelled it or the client went away; true if it did.
-  bool finish_if_abandoned();
+  /// cancelled it, the client went away, or `ec` (the step that just
+  /// completed) failed; true if it did.
+  bool finish_if_abandoned(const error_code& ec = {});
   void finish(relay_result r, bool client_keep_alive = false);
   void close_upstream() noexcept;
   /// Stats are written only while the exchange is open: after finish() the
