@@ -9,50 +9,91 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   return beast::iequals(a, b);
 }
 
-void append_list_value(http::fields& f, std::string_view name, std::string_view value,
-                       std::string& scratch) {
-  const auto it = f.find(name);
-  if (it == f.end() || it->value().empty()) {
-    f.set(name, value);
-    return;
+std::string_view view(beast::string_view s) noexcept {
+  return {s.data(), s.size()};
+}
+
+/// The field names a message's Connection fields declare hop-by-hop. Views
+/// into the message, which is not modified while they are used.
+class connection_named_fields {
+ public:
+  template <bool IsRequest>
+  explicit connection_named_fields(const http::header<IsRequest>& h) {
+    for (const auto& field : h) {
+      if (field.name() != http::field::connection) {
+        continue;
+      }
+      for (const auto token : http::token_list{field.value()}) {
+        const std::string_view name = view(token);
+        if (count_ < names_.size() && !iequals(name, "close") && !iequals(name, "keep-alive") &&
+            !iequals(name, "connection")) {
+          names_[count_++] = name;
+        }
+      }
+    }
   }
-  scratch.assign(it->value().data(), it->value().size());
-  scratch.append(", ");
-  scratch.append(value);
-  f.set(name, scratch);
+
+  [[nodiscard]] bool contains(std::string_view name) const noexcept {
+    for (std::size_t i = 0; i < count_; ++i) {
+      if (iequals(names_[i], name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  // More than eight named fields is not something real clients send; the
+  // rest are forwarded rather than costing an allocation.
+  std::array<std::string_view, 8> names_{};
+  std::size_t count_ = 0;
+};
+
+bool is_hop_by_hop(http::field f) noexcept {
+  switch (f) {
+    case http::field::connection:
+    case http::field::keep_alive:
+    case http::field::proxy_connection:
+    case http::field::te:
+    case http::field::trailer:
+    case http::field::upgrade:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name);
+  out.append(": ");
+  out.append(value);
+  out.append("\r\n");
+}
+
+/// One "name: v1, v2, ..., ours" line for a list-valued field whose
+/// occurrences were skipped while copying.
+template <bool IsRequest>
+void append_list_field(std::string& out, const http::header<IsRequest>& h, http::field known,
+                       std::string_view name, std::string_view ours) {
+  out.append(name);
+  out.append(": ");
+  for (const auto& field : h) {
+    const bool match = known != http::field::unknown ? field.name() == known
+                                                     : iequals(view(field.name_string()), name);
+    if (match && !field.value().empty()) {
+      out.append(view(field.value()));
+      out.append(", ");
+    }
+  }
+  out.append(ours);
+  out.append("\r\n");
+}
+
+bool has_body(unsigned status, bool head_request) noexcept {
+  return !head_request && status / 100 != 1 && status != 204 && status != 304;
 }
 
 }  // namespace
-
-void remove_hop_by_hop(http::fields& f) {
-  // Fields named by Connection first: they are hop-by-hop by declaration.
-  // Names are copied out because erasing may free the storage a view points at.
-  std::array<std::string, 8> named;
-  std::size_t count = 0;
-  for (const auto& field : f) {
-    if (field.name() != http::field::connection) {
-      continue;
-    }
-    for (const auto token : http::token_list{field.value()}) {
-      if (count == named.size()) {
-        break;
-      }
-      const std::string_view name(token.data(), token.size());
-      if (!iequals(name, "close") && !iequals(name, "keep-alive") && !iequals(name, "connection")) {
-        named[count++].assign(name.data(), name.size());
-      }
-    }
-  }
-  for (std::size_t i = 0; i < count; ++i) {
-    f.erase(named[i]);
-  }
-  f.erase(http::field::connection);
-  f.erase(http::field::keep_alive);
-  f.erase(http::field::proxy_connection);
-  f.erase(http::field::te);
-  f.erase(http::field::trailer);
-  f.erase(http::field::upgrade);
-}
 
 void build_upstream_target(std::string_view upstream_base_path, std::string_view target,
                            std::size_t forward_path_offset, std::string& out) {
@@ -88,43 +129,102 @@ std::string upstream_host_value(const config::upstream_settings& u) {
   return host;
 }
 
-void prepare_upstream_request(http::request_header<>& req, const upstream_request_context& ctx,
-                              std::string& scratch) {
-  remove_hop_by_hop(req);
-  req.erase(http::field::expect);
-  req.target(ctx.target);
-  req.version(11);
-  req.set(http::field::host, ctx.host);
-  append_list_value(req, "X-Forwarded-For", ctx.client_ip, scratch);
-  req.set("X-Forwarded-Proto", "http");
-  append_list_value(req, "Via", "1.1 usagegate", scratch);
-  req.set("X-Amzn-Trace-Id", ctx.trace_id);
-  if (!ctx.forward_api_key) {
-    req.erase("x-api-key");
+void write_upstream_request_head(const http::request_header<>& req,
+                                 const upstream_request_context& ctx, std::string& out) {
+  out.clear();
+  out.append(view(req.method_string()));
+  out.push_back(' ');
+  out.append(ctx.target);
+  out.append(" HTTP/1.1\r\n");
+  append_field(out, "Host", ctx.host);
+  const connection_named_fields named(req);
+  for (const auto& field : req) {
+    const http::field f = field.name();
+    if (is_hop_by_hop(f) || f == http::field::host || f == http::field::expect ||
+        f == http::field::via) {
+      continue;
+    }
+    const std::string_view name = view(field.name_string());
+    if (f == http::field::unknown &&
+        (iequals(name, "X-Forwarded-For") || iequals(name, "X-Forwarded-Proto") ||
+         iequals(name, "X-Amzn-Trace-Id") ||
+         (!ctx.forward_api_key && iequals(name, "x-api-key")))) {
+      continue;
+    }
+    if (named.contains(name)) {
+      continue;
+    }
+    append_field(out, name, view(field.value()));
   }
+  append_list_field(out, req, http::field::unknown, "X-Forwarded-For", ctx.client_ip);
+  append_field(out, "X-Forwarded-Proto", "http");
+  append_list_field(out, req, http::field::via, "Via", "1.1 usagegate");
+  append_field(out, "X-Amzn-Trace-Id", ctx.trace_id);
+  out.append("\r\n");
 }
 
-void prepare_client_response(http::response<http::buffer_body>& res,
-                             const client_response_context& ctx) {
-  remove_hop_by_hop(res);
-  res.set("x-amzn-RequestId", ctx.request_id);
-  res.set("x-amz-apigw-id", ctx.apigw_id);
-  res.set("X-Amzn-Trace-Id", ctx.trace_id);
+client_response_plan write_client_response_head(const http::response_header<>& res,
+                                                body_framing upstream,
+                                                const client_response_context& ctx,
+                                                std::string& out) {
+  const unsigned status = res.result_int();
+  client_response_plan plan;
+  plan.framing = has_body(status, ctx.head_request) ? upstream : body_framing::none;
+  const bool unchunk = plan.framing == body_framing::chunked && ctx.client_version < 11;
+  if (unchunk) {
+    // An HTTP/1.0 client cannot read chunked framing: the body goes raw and
+    // its end is marked by closing.
+    plan.framing = body_framing::until_close;
+  }
+  plan.keep_alive = ctx.keep_alive && plan.framing != body_framing::until_close;
+
+  out.clear();
+  out.append("HTTP/1.1 ");
+  out.push_back(static_cast<char>('0' + status / 100 % 10));
+  out.push_back(static_cast<char>('0' + status / 10 % 10));
+  out.push_back(static_cast<char>('0' + status % 10));
+  out.push_back(' ');
+  const std::string_view reason = view(res.reason());
+  out.append(reason.empty() ? view(http::obsolete_reason(res.result())) : reason);
+  out.append("\r\n");
+
+  const connection_named_fields named(res);
+  bool has_date = false;
+  for (const auto& field : res) {
+    const http::field f = field.name();
+    if (is_hop_by_hop(f) || (unchunk && f == http::field::transfer_encoding)) {
+      continue;
+    }
+    const std::string_view name = view(field.name_string());
+    if (f == http::field::unknown &&
+        (iequals(name, "x-amzn-RequestId") || iequals(name, "x-amz-apigw-id") ||
+         iequals(name, "X-Amzn-Trace-Id") || iequals(name, "RateLimit-Policy") ||
+         iequals(name, "RateLimit"))) {
+      continue;
+    }
+    if (named.contains(name)) {
+      continue;
+    }
+    has_date = has_date || f == http::field::date;
+    append_field(out, name, view(field.value()));
+  }
+  append_field(out, "x-amzn-RequestId", ctx.request_id);
+  append_field(out, "x-amz-apigw-id", ctx.apigw_id);
+  append_field(out, "X-Amzn-Trace-Id", ctx.trace_id);
   if (ctx.rate_limit != nullptr) {
-    res.set("RateLimit-Policy", ctx.rate_limit->policy_value());
-    res.set("RateLimit", ctx.rate_limit->limit_value());
+    append_field(out, "RateLimit-Policy", ctx.rate_limit->policy_value());
+    append_field(out, "RateLimit", ctx.rate_limit->limit_value());
   }
-  if (res.find(http::field::date) == res.end()) {
-    res.set(http::field::date, ctx.date);
+  if (!has_date) {
+    append_field(out, "Date", ctx.date);
   }
-  bool keep_alive = ctx.keep_alive;
-  if (ctx.client_version < 11 && res.chunked()) {
-    // An HTTP/1.0 client cannot read chunked framing: send the body raw and
-    // mark its end by closing.
-    res.chunked(false);
-    keep_alive = false;
+  if (!plan.keep_alive) {
+    append_field(out, "Connection", "close");
+  } else if (ctx.client_version < 11) {
+    append_field(out, "Connection", "keep-alive");
   }
-  res.keep_alive(keep_alive);
+  out.append("\r\n");
+  return plan;
 }
 
 }  // namespace ug::gateway

@@ -1,21 +1,20 @@
 #pragma once
-// Header rewriting at the proxy boundary, both directions: hop-by-hop fields
-// removed (RFC 9110 §7.6.1), forwarding fields added on the way up, AWS ids
-// and RateLimit fields added on the way down. Body framing (Content-Length,
-// Transfer-Encoding: chunked) is left in place: the parser has removed the
-// chunk framing and Beast's serializer re-frames from those fields.
+// Header rewriting at the proxy boundary, both directions, written straight
+// into one contiguous buffer per message head: hop-by-hop fields removed
+// (RFC 9110 §7.6.1), forwarding fields added on the way up, AWS ids and
+// RateLimit fields added on the way down. The parsed header is never mutated
+// (no field allocations) and the head goes out in one write together with the
+// first body bytes (see wire_framing.hpp), instead of Beast's serializer's one
+// buffer per field piece.
 #include <string>
 #include <string_view>
 
 #include "config/document.hpp"
 #include "gateway/net.hpp"
 #include "gateway/rate_limit_headers.hpp"
+#include "gateway/wire_framing.hpp"
 
 namespace ug::gateway {
-
-/// Pure. Removes Connection, every field it names, Keep-Alive,
-/// Proxy-Connection, TE, Trailer and Upgrade.
-void remove_hop_by_hop(http::fields& f);
 
 /// Pure. `upstream_base_path + target.substr(forward_path_offset)` into `out`
 /// (reusing its capacity), with a leading '/' guaranteed.
@@ -34,13 +33,30 @@ struct upstream_request_context {
   bool forward_api_key = false;  ///< keep x-api-key
 };
 
-/// Not thread-safe (mutates `req`). Rewrites a client request header for the
-/// upstream: target, hop-by-hop removal, Expect removed (the gateway answers
-/// 100-continue itself), Host, X-Forwarded-For, X-Forwarded-Proto, Via,
-/// X-Amzn-Trace-Id, x-api-key removed unless forwarded; HTTP/1.1 keep-alive.
-/// `scratch` is reused to build appended values.
-void prepare_upstream_request(http::request_header<>& req, const upstream_request_context& ctx,
-                              std::string& scratch);
+/// Pure. The framing of a parsed message's body as its sender declared it
+/// (Transfer-Encoding chunked, Content-Length, up to the close, or none);
+/// `parser` has its header done.
+template <class Parser>
+body_framing declared_framing(const Parser& parser) noexcept {
+  if (parser.chunked()) {
+    return body_framing::chunked;
+  }
+  if (parser.content_length()) {
+    return body_framing::content_length;
+  }
+  return parser.need_eof() ? body_framing::until_close : body_framing::none;
+}
+
+/// Pure. Writes the upstream request head into `out` (cleared; its capacity
+/// is reused): request line with ctx.target and HTTP/1.1, the client's fields
+/// minus hop-by-hop ones (Connection, the fields it names, Keep-Alive,
+/// Proxy-Connection, TE, Trailer, Upgrade), Expect (the gateway answers
+/// 100-continue itself), Host (replaced), X-Forwarded-Proto and X-Amzn-Trace-Id
+/// (replaced) and x-api-key unless forwarded; X-Forwarded-For and Via get our
+/// entry appended. Body framing fields are kept: the body is relayed in the
+/// framing the client declared.
+void write_upstream_request_head(const http::request_header<>& req,
+                                 const upstream_request_context& ctx, std::string& out);
 
 struct client_response_context {
   std::string_view date;
@@ -48,15 +64,26 @@ struct client_response_context {
   std::string_view apigw_id;
   std::string_view trace_id;
   const rate_limit_fields* rate_limit = nullptr;
-  bool keep_alive = true;
+  bool keep_alive = true;        ///< the client connection may stay open
+  bool head_request = false;     ///< the response to a HEAD request has no body
   unsigned client_version = 11;  ///< 10 for an HTTP/1.0 client (no chunked framing)
 };
 
-/// Not thread-safe (mutates `res`). Rewrites an upstream response header for
-/// the client: hop-by-hop removal, AWS ids, RateLimit fields, Date if the
-/// upstream sent none, and the client connection's keep-alive. An upstream
-/// status (500 included) is never changed.
-void prepare_client_response(http::response<http::buffer_body>& res,
-                             const client_response_context& ctx);
+/// What the client is sent, decided with the head.
+struct client_response_plan {
+  body_framing framing = body_framing::none;  ///< of the body towards the client
+  bool keep_alive = true;                     ///< the client connection stays open
+};
+
+/// Pure. Writes the client response head into `out` (cleared; capacity
+/// reused): "HTTP/1.1" status line with the upstream's status and reason (an
+/// upstream 500 stays 500), the upstream's fields minus hop-by-hop ones, AWS
+/// ids, RateLimit fields, Date if the upstream sent none, and the connection's
+/// keep-alive. `upstream` is the framing the upstream used; a chunked body
+/// goes to an HTTP/1.0 client raw, delimited by closing.
+client_response_plan write_client_response_head(const http::response_header<>& res,
+                                                body_framing upstream,
+                                                const client_response_context& ctx,
+                                                std::string& out);
 
 }  // namespace ug::gateway

@@ -80,6 +80,12 @@ void http_session::abort() {
   stream_.close();
 }
 
+void http_session::tick(std::int64_t now_mono_ns) noexcept {
+  if (auto relay = relay_.lock()) {
+    relay->watch_if_slow(now_mono_ns);
+  }
+}
+
 void http_session::do_wait_request() {
   phase_ = phase::waiting;
   if (buffer_.size() > 0) {
@@ -222,7 +228,6 @@ void http_session::begin_exchange(std::size_t header_bytes) {
   exchange_.header_bytes = header_bytes;
   exchange_.relay = relay_stats{};
   exchange_.open = true;
-  target_saved_ = false;
 }
 
 void http_session::finish_exchange(int status, std::size_t bytes_out) noexcept {
@@ -237,7 +242,7 @@ void http_session::finish_exchange(int status, std::size_t bytes_out) noexcept {
   if (parser_) {
     const auto& req = parser_->get();
     method = req.method_string();
-    target = target_saved_ ? std::string_view(received_target_) : std::string_view(req.target());
+    target = req.target();
   }
 
   request_record rec;
@@ -281,28 +286,20 @@ void http_session::finish_exchange(int status, std::size_t bytes_out) noexcept {
 void http_session::forward(const config::verdict& v, limiter::instant now, bool keep_alive) {
   const config::compiled_stage& stage = config_->stages()[v.stage_index];
   const std::shared_ptr<upstream_pool>& pool = worker_.pool(config_, v.stage_index);
-  auto& req = parser_->get();
-  if (worker_.log() != nullptr) {
-    // The upstream target replaces the client's below; the log wants the
-    // client's. The string keeps its capacity, so this stops allocating.
-    received_target_.assign(req.target().data(), req.target().size());
-    target_saved_ = true;
-  }
-
+  const auto& req = parser_->get();
   const bool strict = config_->gateway().aws_strict;
   const bool with_rate_limit = !strict && !v.plan_id.empty() &&
                                format_rate_limit_fields(v.admission, now.utc_ns, rate_limit_);
 
   build_upstream_target(stage.upstream.base_path, req.target(), v.forward_path_offset,
                         target_scratch_);
-  const bool head = req.method() == http::verb::head;
   upstream_request_context up;
   up.target = target_scratch_;
   up.host = pool->host_value();
   up.client_ip = client_ip_;
   up.trace_id = ids_.trace_id();
   up.forward_api_key = stage.upstream.forward_api_key;
-  prepare_upstream_request(req, up, value_scratch_);
+  write_upstream_request_head(req, up, head_);
 
   if (!relay_buffer_) {
     relay_buffer_ = std::make_unique<char[]>(relay_buffer_bytes);
@@ -311,10 +308,11 @@ void http_session::forward(const config::verdict& v, limiter::instant now, bool 
   x.client = &stream_;
   x.client_buffer = &buffer_;
   x.request = &*parser_;
+  x.head_buffer = &head_;
   x.buffer = relay_buffer_.get();
   x.buffer_bytes = relay_buffer_bytes;
   x.now_mono_ns = now.mono_ns;
-  x.head = head;
+  x.head_request = req.method() == http::verb::head;
   x.expect_continue = expect_continue_;
   x.client_keep_alive = keep_alive;
   x.response.date = std::string_view(date_.data(), date_.size());

@@ -43,6 +43,8 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
   void abort();
 
   void on_relay_done(relay_result result, bool client_keep_alive) override;
+  /// The worker's tick: a slow exchange starts watching its client.
+  void tick(std::int64_t now_mono_ns) noexcept;
 
   /// Position in the worker's registry (maintained by the worker).
   std::size_t registry_slot = 0;
@@ -101,9 +103,8 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
   limiter::instant now_;
   std::array<char, max_gateway_response_bytes> out_{};  ///< gateway responses; body discard
   std::string target_scratch_;
-  std::string value_scratch_;
+  std::string head_;  ///< message heads written for the relay (capacity kept)
   std::string client_ip_;
-  std::string received_target_;  ///< the target as received (the relay rewrites it); log only
   exchange_facts exchange_;
   std::unique_ptr<char[]> relay_buffer_;
   std::weak_ptr<proxy_relay> relay_;
@@ -113,7 +114,6 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
   bool request_keep_alive_ = false;
   bool expect_continue_ = false;
   bool close_after_exchange_ = false;
-  bool target_saved_ = false;  ///< received_target_ holds this exchange's target
 };
 
 }  // namespace ug::gateway

@@ -1,9 +1,6 @@
 #include "gateway/proxy_relay.hpp"
 
-#include <sys/socket.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <string_view>
 #include <utility>
 
@@ -12,6 +9,8 @@ namespace {
 
 constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr std::uint32_t upstream_header_limit_bytes = 64 * 1024;
+/// Room the client watch offers a pipelined next request.
+constexpr std::size_t watch_read_bytes = 4096;
 
 /// The upstream dropped the connection without a byte of response: the
 /// classic sign of a pooled connection it had already closed.
@@ -37,10 +36,11 @@ proxy_relay::~proxy_relay() {
 }
 
 void proxy_relay::start() {
+  request_framing_ = declared_framing(*x_.request);
   conn_ = pool_->acquire(x_.now_mono_ns);
   if (conn_) {
     reused_ = true;
-    do_write_request_header();
+    begin_request();
     return;
   }
   do_connect();
@@ -102,19 +102,23 @@ void proxy_relay::on_connect(const error_code& ec, const tcp::endpoint& /*ep*/) 
   }
   error_code ignored;
   conn_->stream.socket().set_option(tcp::no_delay(true), ignored);
-  do_write_request_header();
+  begin_request();
 }
 
-void proxy_relay::do_write_request_header() {
-  // A fresh serializer per attempt: a retry writes the header again.
-  request_sr_.emplace(x_.request->get());
-  conn_->stream.expires_after(idle_timeout_);
-  http::async_write_header(
-      conn_->stream, *request_sr_,
-      beast::bind_front_handler(&proxy_relay::on_write_request_header, shared_from_this()));
+void proxy_relay::begin_request() {
+  head_pending_ = true;  // again after a retry: the new connection has seen nothing
+  if (x_.expect_continue && !continue_sent_ && !x_.request->is_done()) {
+    piece_.emplace(request_framing_, *x_.head_buffer, nullptr, 0, false);
+    conn_->stream.expires_after(idle_timeout_);
+    net::async_write(
+        conn_->stream, wire_piece_buffers(*piece_),
+        beast::bind_front_handler(&proxy_relay::on_write_request_head, shared_from_this()));
+    return;
+  }
+  do_read_request_body();
 }
 
-void proxy_relay::on_write_request_header(const error_code& ec, std::size_t /*n*/) {
+void proxy_relay::on_write_request_head(const error_code& ec, std::size_t /*n*/) {
   if (finish_if_abandoned()) {
     return;
   }
@@ -122,15 +126,11 @@ void proxy_relay::on_write_request_header(const error_code& ec, std::size_t /*n*
     upstream_failed(ec, relay_result::integration_failure);
     return;
   }
-  if (x_.expect_continue && !continue_sent_ && !x_.request->is_done()) {
-    continue_sent_ = true;
-    x_.client->expires_after(idle_timeout_);
-    net::async_write(
-        *x_.client, net::buffer(continue_response.data(), continue_response.size()),
-        beast::bind_front_handler(&proxy_relay::on_write_continue, shared_from_this()));
-    return;
-  }
-  do_read_request_body();
+  head_pending_ = false;
+  continue_sent_ = true;
+  x_.client->expires_after(idle_timeout_);
+  net::async_write(*x_.client, net::buffer(continue_response.data(), continue_response.size()),
+                   beast::bind_front_handler(&proxy_relay::on_write_continue, shared_from_this()));
 }
 
 void proxy_relay::on_write_continue(const error_code& ec, std::size_t n) {
@@ -142,14 +142,11 @@ void proxy_relay::on_write_continue(const error_code& ec, std::size_t n) {
 }
 
 void proxy_relay::do_read_request_body() {
-  auto& body = x_.request->get().body();
   if (x_.request->is_done()) {
-    body.data = nullptr;
-    body.size = 0;
-    body.more = false;
-    do_write_request_body();
+    write_request_piece(nullptr, 0, true);
     return;
   }
+  auto& body = x_.request->get().body();
   body.data = x_.buffer;
   body.size = x_.buffer_bytes;
   x_.client->expires_after(idle_timeout_);
@@ -174,44 +171,40 @@ void proxy_relay::on_read_request_body(error_code ec, std::size_t n) {
     finish(relay_result::aborted);
     return;
   }
-  auto& body = x_.request->get().body();
-  const std::size_t produced = x_.buffer_bytes - body.size;
-  if (produced == 0) {
-    if (!x_.request->is_done()) {
-      do_read_request_body();  // only framing was parsed (a chunk header)
-      return;
-    }
-    body.data = nullptr;
-    body.size = 0;
-    body.more = false;
-  } else {
-    body_started_ = true;
-    body.data = x_.buffer;
-    body.size = produced;
-    body.more = !x_.request->is_done();
-  }
-  do_write_request_body();
-}
-
-void proxy_relay::do_write_request_body() {
-  conn_->stream.expires_after(idle_timeout_);
-  http::async_write(
-      conn_->stream, *request_sr_,
-      beast::bind_front_handler(&proxy_relay::on_write_request_body, shared_from_this()));
-}
-
-void proxy_relay::on_write_request_body(error_code ec, std::size_t /*n*/) {
-  if (finish_if_abandoned()) {
+  const std::size_t produced = x_.buffer_bytes - x_.request->get().body().size;
+  if (produced == 0 && !x_.request->is_done()) {
+    do_read_request_body();  // only framing was parsed (a chunk header)
     return;
   }
-  if (ec == http::error::need_buffer) {
-    ec = {};
+  body_started_ = body_started_ || produced > 0;
+  write_request_piece(x_.buffer, produced, x_.request->is_done());
+}
+
+void proxy_relay::write_request_piece(const char* data, std::size_t n, bool last) {
+  piece_.emplace(request_framing_,
+                 head_pending_ ? std::string_view(*x_.head_buffer) : std::string_view{}, data, n,
+                 last);
+  last_piece_ = last;
+  if (piece_->count() == 0) {
+    on_write_request_piece({}, 0);  // nothing to send: the body's end needs no marker
+    return;
+  }
+  conn_->stream.expires_after(idle_timeout_);
+  net::async_write(
+      conn_->stream, wire_piece_buffers(*piece_),
+      beast::bind_front_handler(&proxy_relay::on_write_request_piece, shared_from_this()));
+}
+
+void proxy_relay::on_write_request_piece(const error_code& ec, std::size_t /*n*/) {
+  if (finish_if_abandoned()) {
+    return;
   }
   if (ec) {
     upstream_failed(ec, relay_result::integration_failure);
     return;
   }
-  if (!request_sr_->is_done()) {
+  head_pending_ = false;
+  if (!last_piece_) {
     do_read_request_body();
     return;
   }
@@ -222,11 +215,11 @@ void proxy_relay::do_read_response_header() {
   if (relay_stats* st = stats(); st != nullptr && st->upstream_ttfb_ns < 0) {
     st->request_sent_mono_ns = mono_now();  // again after a retry on a fresh connection
   }
-  watch_client();
+  request_sent_ = true;
   response_.emplace();
   response_->header_limit(upstream_header_limit_bytes);
   response_->body_limit(boost::none);  // relayed, never accumulated
-  if (x_.head) {
+  if (x_.head_request) {
     response_->skip(true);
   }
   conn_->stream.expires_after(response_timeout_);
@@ -250,7 +243,7 @@ void proxy_relay::on_read_response_header(const error_code& ec, std::size_t /*n*
   if (relay_stats* st = stats(); st != nullptr && st->upstream_ttfb_ns < 0) {
     st->upstream_ttfb_ns = std::max<std::int64_t>(0, mono_now() - st->request_sent_mono_ns);
   }
-  auto& res = response_->get();
+  const auto& res = response_->get();
   if (res.result_int() / 100 == 1) {
     if (res.result_int() == 101) {  // no Upgrade was forwarded; a switch is a protocol error
       finish(relay_result::integration_failure);
@@ -261,37 +254,25 @@ void proxy_relay::on_read_response_header(const error_code& ec, std::size_t /*n*
   }
   upstream_keep_alive_ = response_->keep_alive();
   client_response_context ctx = x_.response;
-  ctx.keep_alive = x_.client_keep_alive && !response_->need_eof();
-  prepare_client_response(res, ctx);
-  x_.client_keep_alive = res.keep_alive();
+  ctx.keep_alive = x_.client_keep_alive;
+  ctx.head_request = x_.head_request;
+  const client_response_plan plan =
+      write_client_response_head(res, declared_framing(*response_), ctx, *x_.head_buffer);
+  response_framing_ = plan.framing;
+  x_.client_keep_alive = plan.keep_alive;
   if (relay_stats* st = stats()) {
     st->status = static_cast<int>(res.result_int());
   }
-
-  response_sr_.emplace(res);
-  x_.client->expires_after(idle_timeout_);
-  http::async_write_header(
-      *x_.client, *response_sr_,
-      beast::bind_front_handler(&proxy_relay::on_write_response_header, shared_from_this()));
-}
-
-void proxy_relay::on_write_response_header(const error_code& ec, std::size_t n) {
-  count_out(n);
-  if (finish_if_abandoned(ec)) {
-    return;
-  }
+  head_pending_ = true;  // goes out with the first body bytes
   do_read_response_body();
 }
 
 void proxy_relay::do_read_response_body() {
-  auto& body = response_->get().body();
   if (response_->is_done()) {
-    body.data = nullptr;
-    body.size = 0;
-    body.more = false;
-    do_write_response_body();
+    write_response_piece(nullptr, 0, true);
     return;
   }
+  auto& body = response_->get().body();
   body.data = x_.buffer;
   body.size = x_.buffer_bytes;
   conn_->stream.expires_after(idle_timeout_);
@@ -307,16 +288,12 @@ void proxy_relay::on_read_response_body(error_code ec, std::size_t /*n*/) {
   if (ec == http::error::need_buffer) {
     ec = {};
   }
-  auto& body = response_->get().body();
+  const std::size_t produced = x_.buffer_bytes - response_->get().body().size;
   if (ec == http::error::end_of_stream && response_->need_eof()) {
     // A body delimited by the upstream closing: this is its end.
-    ec = {};
-    body.data = nullptr;
-    body.size = 0;
-    body.more = false;
     upstream_keep_alive_ = false;
     close_upstream();
-    do_write_response_body();
+    write_response_piece(x_.buffer, 0, true);
     return;
   }
   if (ec) {
@@ -326,37 +303,32 @@ void proxy_relay::on_read_response_body(error_code ec, std::size_t /*n*/) {
     finish(relay_result::aborted);  // the client has a partial response: only closing tells it
     return;
   }
-  const std::size_t produced = x_.buffer_bytes - body.size;
-  if (produced == 0) {
-    if (!response_->is_done()) {
-      do_read_response_body();
-      return;
-    }
-    body.data = nullptr;
-    body.size = 0;
-    body.more = false;
-  } else {
-    body.data = x_.buffer;
-    body.size = produced;
-    body.more = !response_->is_done();
+  if (produced == 0 && !response_->is_done()) {
+    do_read_response_body();
+    return;
   }
-  do_write_response_body();
+  write_response_piece(x_.buffer, produced, response_->is_done());
 }
 
-void proxy_relay::do_write_response_body() {
+void proxy_relay::write_response_piece(const char* data, std::size_t n, bool last) {
+  piece_.emplace(response_framing_,
+                 head_pending_ ? std::string_view(*x_.head_buffer) : std::string_view{}, data, n,
+                 last);
+  last_piece_ = last;
+  if (piece_->count() == 0) {
+    on_write_response_piece({}, 0);  // nothing to send: the body's end needs no marker
+    return;
+  }
   x_.client->expires_after(idle_timeout_);
-  http::async_write(
-      *x_.client, *response_sr_,
-      beast::bind_front_handler(&proxy_relay::on_write_response_body, shared_from_this()));
+  net::async_write(
+      *x_.client, wire_piece_buffers(*piece_),
+      beast::bind_front_handler(&proxy_relay::on_write_response_piece, shared_from_this()));
 }
 
-void proxy_relay::on_write_response_body(error_code ec, std::size_t n) {
+void proxy_relay::on_write_response_piece(const error_code& ec, std::size_t n) {
   count_out(n);
   if (finish_if_abandoned()) {
     return;
-  }
-  if (ec == http::error::need_buffer) {
-    ec = {};
   }
   if (ec) {
     // The client went away mid-response: closing the upstream connection is
@@ -364,7 +336,8 @@ void proxy_relay::on_write_response_body(error_code ec, std::size_t n) {
     finish(relay_result::aborted);
     return;
   }
-  if (!response_sr_->is_done()) {
+  head_pending_ = false;
+  if (!last_piece_) {
     do_read_response_body();
     return;
   }
@@ -393,29 +366,41 @@ void proxy_relay::upstream_failed(const error_code& ec, relay_result r) {
   finish(r);
 }
 
+void proxy_relay::watch_if_slow(std::int64_t now_mono_ns) noexcept {
+  if (done_ || watching_ || !request_sent_ || client_gone_ ||
+      now_mono_ns - x_.now_mono_ns < slow_exchange_ns) {
+    return;
+  }
+  try {
+    watch_client();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): out of memory for the handler
+    // Not watching costs only the early cancel; the exchange goes on.
+  }
+}
+
 void proxy_relay::watch_client() {
   if (watching_) {
     return;
   }
   watching_ = true;
-  x_.client->socket().async_wait(
-      tcp::socket::wait_read,
+  // A read, not a wait: Asio re-arms epoll (one epoll_ctl) for every
+  // non-speculative wait, while a read on a socket whose last read drained it
+  // is only queued. Bytes it gets are the client's next (pipelined) request
+  // and go where the session will parse them.
+  x_.client->socket().async_read_some(
+      x_.client_buffer->prepare(watch_read_bytes),
       beast::bind_front_handler(&proxy_relay::on_client_readable, shared_from_this()));
 }
 
-void proxy_relay::on_client_readable(const error_code& ec) {
+void proxy_relay::on_client_readable(const error_code& ec, std::size_t n) {
   watching_ = false;
-  if (done_ || ec) {
+  x_.client_buffer->commit(n);
+  if (done_) {
+    report();  // finish() waited for this read to end before handing the client back
     return;
   }
-  char probe = 0;
-  const ssize_t n = ::recv(x_.client->socket().native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
-  if (n > 0) {
+  if (n > 0 || ec == net::error::operation_aborted) {
     return;  // a pipelined next request: the session reads it after this exchange
-  }
-  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-    watch_client();
-    return;
   }
   // EOF or error: the client is gone. Closing the upstream completes its
   // pending operation, whose handler ends the exchange.
@@ -436,18 +421,28 @@ void proxy_relay::finish(relay_result r, bool client_keep_alive) {
     return;
   }
   done_ = true;
-  if (watching_) {
-    // Nothing else is pending on the client socket at this point; the wait's
-    // handler runs later with operation_aborted and does nothing.
-    error_code ignored;
-    x_.client->socket().cancel(ignored);
-  }
+  result_ = r;
+  result_keep_alive_ = client_keep_alive;
   if (r != relay_result::completed) {
     close_upstream();
   }
   x_.client->expires_never();
+  if (watching_) {
+    // The watch read may hold bytes of the next request, or write into the
+    // session's buffer later: the session gets the client back only once the
+    // read has ended. Nothing else is pending on the client socket now.
+    error_code ignored;
+    x_.client->socket().cancel(ignored);
+    return;
+  }
+  report();
+}
+
+void proxy_relay::report() {
   std::shared_ptr<relay_owner> owner = std::move(owner_);
-  owner->on_relay_done(r, client_keep_alive);
+  if (owner) {
+    owner->on_relay_done(result_, result_keep_alive_);
+  }
 }
 
 void proxy_relay::count_in(std::size_t n) const noexcept {

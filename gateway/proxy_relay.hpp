@@ -2,17 +2,21 @@
 // One proxied exchange: request header and body streamed from the client to a
 // pooled (or new) upstream connection, then the response header and body
 // streamed back as bytes arrive (SSE included), through one fixed buffer owned
-// by the session, with http::buffer_body on both sides (Beast's relay pattern
-// made asynchronous). Memory is O(buffer), never O(body): the next read starts
-// only after the previous write completed.
+// by the session. Beast's parsers (http::buffer_body) read both sides; the
+// writes are ours: each message head is written by header_transform into one
+// contiguous buffer and goes out in the same send as the first body bytes
+// (wire_framing), one send per relayed piece. Memory is O(buffer), never
+// O(body): the next read starts only after the previous write completed.
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "gateway/header_transform.hpp"
 #include "gateway/net.hpp"
 #include "gateway/upstream_pool.hpp"
+#include "gateway/wire_framing.hpp"
 #include "limiter/clock.hpp"
 
 namespace ug::gateway {
@@ -53,11 +57,14 @@ struct relay_stats {
 struct relay_exchange {
   beast::tcp_stream* client = nullptr;
   beast::flat_buffer* client_buffer = nullptr;
-  request_parser* request = nullptr;  ///< header done, decided, transformed
-  char* buffer = nullptr;             ///< relay buffer
+  request_parser* request = nullptr;  ///< header done and decided (never modified)
+  /// Holds the upstream request head (written by write_upstream_request_head)
+  /// on entry; reused for the client response head.
+  std::string* head_buffer = nullptr;
+  char* buffer = nullptr;  ///< relay buffer
   std::size_t buffer_bytes = 0;
   std::int64_t now_mono_ns = 0;      ///< the request's clock reading
-  bool head = false;                 ///< HEAD request: the response has no body
+  bool head_request = false;         ///< HEAD request: the response has no body
   bool expect_continue = false;      ///< client waits for "100 Continue" before its body
   bool client_keep_alive = true;     ///< the client allows keep-alive (and no drain)
   client_response_context response;  ///< ids etc. for the response header
@@ -79,6 +86,13 @@ class proxy_relay : public std::enable_shared_from_this<proxy_relay> {
   /// Closes the upstream connection; pending operations end and the owner is
   /// told `aborted` (or nothing, if the worker is stopping).
   void cancel();
+  /// Owning worker only; called by the worker's tick. An exchange that has
+  /// run for slow_exchange_ns with its request sent starts watching the
+  /// client, so that a client leaving while the upstream thinks (or between
+  /// two streamed events) closes the upstream connection. Fast exchanges
+  /// never watch: the watch costs a syscall.
+  void watch_if_slow(std::int64_t now_mono_ns) noexcept;
+  static constexpr std::int64_t slow_exchange_ns = 50'000'000;
 
  private:
   using response_parser = http::response_parser<http::buffer_body>;
@@ -86,34 +100,40 @@ class proxy_relay : public std::enable_shared_from_this<proxy_relay> {
   void do_connect();
   void on_resolve(const error_code& ec, tcp::resolver::results_type results);
   void on_connect(const error_code& ec, const tcp::endpoint& ep);
-  void do_write_request_header();
-  void on_write_request_header(const error_code& ec, std::size_t n);
+  /// Starts (or, after a stale connection, restarts) the upstream request:
+  /// the head goes out with the first body piece, or alone first when the
+  /// client waits for "100 Continue".
+  void begin_request();
+  void on_write_request_head(const error_code& ec, std::size_t n);
   void on_write_continue(const error_code& ec, std::size_t n);
   void do_read_request_body();
   void on_read_request_body(error_code ec, std::size_t n);
-  void do_write_request_body();
-  void on_write_request_body(error_code ec, std::size_t n);
+  /// One send upstream: the head if still pending, `n` body bytes, the end.
+  void write_request_piece(const char* data, std::size_t n, bool last);
+  void on_write_request_piece(const error_code& ec, std::size_t n);
   void do_read_response_header();
   void on_read_response_header(const error_code& ec, std::size_t n);
-  void on_write_response_header(const error_code& ec, std::size_t n);
   void do_read_response_body();
   void on_read_response_body(error_code ec, std::size_t n);
-  void do_write_response_body();
-  void on_write_response_body(error_code ec, std::size_t n);
+  /// One send to the client: the head if still pending, `n` body bytes, the end.
+  void write_response_piece(const char* data, std::size_t n, bool last);
+  void on_write_response_piece(const error_code& ec, std::size_t n);
 
   /// A failure on the upstream side before any response byte: retry once on
   /// a fresh connection when that is safe, else report `r`.
   void upstream_failed(const error_code& ec, relay_result r);
-  /// Once the request is sent, watch the client socket: if the client goes
-  /// away while the upstream is still thinking (no write to fail yet), the
-  /// upstream connection is closed at once so the LLM stops generating.
+  /// Watches the client socket (once the request is sent): if the client
+  /// goes away while the upstream is still thinking (no write to fail yet),
+  /// the upstream connection is closed at once so the LLM stops generating.
   void watch_client();
-  void on_client_readable(const error_code& ec);
+  void on_client_readable(const error_code& ec, std::size_t n);
   /// Owning worker only. Ends the exchange as aborted when the session
   /// cancelled it, the client went away, or `ec` (the step that just
   /// completed) failed; true if it did.
   bool finish_if_abandoned(const error_code& ec = {});
   void finish(relay_result r, bool client_keep_alive = false);
+  /// Tells the owner how the exchange ended (once; after finish()).
+  void report();
   void close_upstream() noexcept;
   /// Stats are written only while the exchange is open: after finish() the
   /// owner (and its relay_stats) may be gone.
@@ -127,17 +147,23 @@ class proxy_relay : public std::enable_shared_from_this<proxy_relay> {
   relay_exchange x_;
   upstream_connection_ptr conn_;
   std::optional<tcp::resolver> resolver_;
-  std::optional<http::request_serializer<http::buffer_body>> request_sr_;
   std::optional<response_parser> response_;
-  std::optional<http::response_serializer<http::buffer_body>> response_sr_;
-  bool reused_ = false;         ///< conn_ came from the pool
-  bool retried_ = false;        ///< the one stale-connection retry was used
+  std::optional<wire_piece> piece_;                     ///< the send in flight (one at a time)
+  body_framing request_framing_ = body_framing::none;   ///< towards the upstream
+  body_framing response_framing_ = body_framing::none;  ///< towards the client
+  bool head_pending_ = false;                           ///< *x_.head_buffer has not been sent yet
+  bool last_piece_ = false;                             ///< the send in flight ends its message
+  bool reused_ = false;                                 ///< conn_ came from the pool
+  bool retried_ = false;                                ///< the one stale-connection retry was used
   bool body_started_ = false;   ///< request body bytes were taken from the client
   bool continue_sent_ = false;  ///< "100 Continue" written to the client
   bool upstream_keep_alive_ = false;
   bool done_ = false;
-  bool cancelled_ = false;    ///< cancel() ran: every handler ends the exchange
-  bool watching_ = false;     ///< a wait for client readability is pending
+  bool cancelled_ = false;     ///< cancel() ran: every handler ends the exchange
+  bool watching_ = false;      ///< the client watch read is pending
+  bool request_sent_ = false;  ///< the whole request went upstream (the watch may start)
+  relay_result result_ = relay_result::aborted;  ///< set by finish()
+  bool result_keep_alive_ = false;
   bool client_gone_ = false;  ///< the client closed while we waited on the upstream
   std::chrono::milliseconds connect_timeout_;
   std::chrono::milliseconds response_timeout_;

@@ -8,6 +8,16 @@
 #include "gateway/header_transform.hpp"
 
 namespace ug::gateway {
+namespace {
+
+/// A connection idle for less than this is reused without the peek (one
+/// recv per request under load). Upstreams close idle keep-alive connections
+/// after seconds (uvicorn 5 s, gunicorn 2 s, nginx 75 s), not milliseconds;
+/// a connection closed within this window fails like any stale one, and a
+/// request without body is retried once on a fresh connection.
+constexpr std::int64_t probe_after_idle_ns = 20'000'000;
+
+}  // namespace
 
 upstream_connection::~upstream_connection() {
   if (owner_ != nullptr) {
@@ -67,9 +77,12 @@ void upstream_pool::attach_gauges(pool_gauge_cell* gauges) noexcept {
   report();
 }
 
-bool upstream_pool::usable(upstream_connection& c) noexcept {
+bool upstream_pool::usable(upstream_connection& c, std::int64_t idle_ns) noexcept {
   if (!c.stream.socket().is_open() || c.buffer.size() != 0) {
     return false;
+  }
+  if (idle_ns < probe_after_idle_ns) {
+    return true;  // just released: the stale-connection retry covers the rare race
   }
   // An idle HTTP/1.1 connection must be silent: EOF means the upstream closed
   // it (its own keep-alive timeout), bytes mean a protocol error. Either way
@@ -86,7 +99,8 @@ upstream_connection_ptr upstream_pool::acquire(std::int64_t now_mono_ns) {
   while (!idle_.empty()) {
     upstream_connection_ptr c = std::move(idle_.back());
     idle_.pop_back();
-    if (now_mono_ns - c->idle_since_ns < idle_limit_ns && usable(*c)) {
+    const std::int64_t idle_ns = now_mono_ns - c->idle_since_ns;
+    if (idle_ns < idle_limit_ns && usable(*c, idle_ns)) {
       ++reuses;
       found = std::move(c);
       break;

@@ -9,7 +9,10 @@
 namespace ug::gateway {
 namespace {
 
-constexpr std::chrono::seconds sweep_interval{1};
+/// The worker's housekeeping tick: idle pooled connections past their
+/// deadline, and slow exchanges starting to watch their client (which is
+/// why it is short: a client that leaves is noticed within ~2 ticks).
+constexpr std::chrono::milliseconds sweep_interval{100};
 
 }  // namespace
 
@@ -160,6 +163,9 @@ void worker::on_sweep(const error_code& ec) {
     if (p) {
       p->sweep(now);
     }
+  }
+  for (http_session* s : sessions_) {
+    s->tick(now);  // starts no I/O that could end a session synchronously
   }
   do_sweep();
 }
