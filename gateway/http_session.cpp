@@ -37,14 +37,14 @@ std::string_view field_value(const http::request_header<>& req, std::string_view
 
 }  // namespace
 
-http_session::http_session(tcp::socket&& socket, worker& w)
-    : worker_(w), stream_(std::move(socket)) {
+http_session::http_session(socket_type&& socket, worker& w)
+    : worker_(w), socket_(std::move(socket)) {
   error_code ec;
-  const tcp::endpoint remote = stream_.socket().remote_endpoint(ec);
+  const tcp::endpoint remote = socket_.remote_endpoint(ec);
   if (!ec) {
     client_ip_ = remote.address().to_string();
   }
-  stream_.socket().set_option(tcp::no_delay(true), ec);
+  socket_.set_option(tcp::no_delay(true), ec);
   worker_.add_session(*this);
   worker_.metrics().connection_opened();
 }
@@ -58,7 +58,7 @@ void http_session::run() {
   // Same idiom as Beast's examples: start on the stream's executor, which is
   // already the worker's, so this costs nothing and stays correct if the
   // threading model changes.
-  net::dispatch(stream_.get_executor(),
+  net::dispatch(socket_.get_executor(),
                 beast::bind_front_handler(&http_session::do_read_header, shared_from_this()));
 }
 
@@ -66,7 +66,7 @@ void http_session::drain() {
   if (phase_ == phase::waiting ||
       (phase_ == phase::reading_header && buffer_.size() == 0 && parser_ && !parser_->got_some())) {
     phase_ = phase::closing;
-    stream_.close();
+    close_socket();
     return;
   }
   close_after_exchange_ = true;
@@ -77,13 +77,30 @@ void http_session::abort() {
   if (auto relay = relay_.lock()) {
     relay->cancel();
   }
-  stream_.close();
+  close_socket();
 }
 
 void http_session::tick(std::int64_t now_mono_ns) noexcept {
   if (auto relay = relay_.lock()) {
-    relay->watch_if_slow(now_mono_ns);
+    relay->tick(now_mono_ns);  // the exchange's deadlines are the relay's
+    return;
   }
+  if (deadline_.passed(now_mono_ns)) {
+    // Header, keep-alive, response-write or linger timeout: the pending
+    // operation completes with operation_aborted and the session ends.
+    deadline_.clear();
+    phase_ = phase::closing;
+    close_socket();
+  }
+}
+
+void http_session::expire_after(std::chrono::milliseconds d) noexcept {
+  deadline_.expire_after(worker_.coarse_now_ns(), d);
+}
+
+void http_session::close_socket() noexcept {
+  error_code ignored;
+  socket_.close(ignored);
 }
 
 void http_session::do_wait_request() {
@@ -92,8 +109,8 @@ void http_session::do_wait_request() {
     do_read_header();  // a pipelined request is already here
     return;
   }
-  stream_.expires_after(ms(worker_.config().gateway().keep_alive_timeout_ms));
-  stream_.async_read_some(
+  expire_after(ms(worker_.config().gateway().keep_alive_timeout_ms));
+  socket_.async_read_some(
       buffer_.prepare(wait_read_bytes),
       beast::bind_front_handler(&http_session::on_wait_request, shared_from_this()));
 }
@@ -119,9 +136,9 @@ void http_session::do_read_header() {
   // The header deadline runs from the first byte of a keep-alive request
   // (do_wait_request waited for it) or from accept: a client trickling a
   // header byte by byte is cut when it passes.
-  stream_.expires_after(ms(gw.header_timeout_ms));
+  expire_after(ms(gw.header_timeout_ms));
   http::async_read_header(
-      stream_, buffer_, *parser_,
+      socket_, buffer_, *parser_,
       beast::bind_front_handler(&http_session::on_read_header, shared_from_this()));
 }
 
@@ -129,8 +146,7 @@ void http_session::on_read_header(const error_code& ec, std::size_t n) {
   if (phase_ == phase::closing) {
     return;
   }
-  if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-      ec == net::error::operation_aborted) {
+  if (ec == http::error::end_of_stream || ec == net::error::operation_aborted) {
     return;
   }
   if (ec) {
@@ -159,6 +175,8 @@ void http_session::handle_request(std::size_t header_bytes) {
   // The one clock reading of this request: admission, quota period, Date and
   // the trace root all use it.
   now_ = worker_.clock().now();
+  worker_.note_now(now_.mono_ns);
+  deadline_.clear();  // the exchange's deadlines are the relay's, or respond()'s
   config_ = worker_.config_ptr();
   begin_exchange(header_bytes);
   auto& req = parser_->get();
@@ -305,7 +323,8 @@ void http_session::forward(const config::verdict& v, limiter::instant now, bool 
     relay_buffer_ = std::make_unique<char[]>(relay_buffer_bytes);
   }
   relay_exchange x;
-  x.client = &stream_;
+  x.client = &socket_;
+  x.coarse_now_ns = &worker_.coarse_now_ns();
   x.client_buffer = &buffer_;
   x.request = &*parser_;
   x.head_buffer = &head_;
@@ -366,7 +385,7 @@ void http_session::on_relay_done(relay_result result, bool client_keep_alive) {
       }
       finish_exchange(cut_status, 0);
       phase_ = phase::closing;
-      stream_.close();
+      close_socket();
       return;
   }
 }
@@ -405,9 +424,9 @@ void http_session::respond(gateway_response r, bool keep_alive,
   }
   const std::size_t n = write_gateway_response(r, ctx, out_.data(), out_.size());
   exchange_.status = static_cast<int>(spec_of(r).status);
-  stream_.expires_after(ms(worker_.config().gateway().header_timeout_ms));
+  expire_after(ms(worker_.config().gateway().header_timeout_ms));
   net::async_write(
-      stream_, net::buffer(out_.data(), n),
+      socket_, net::buffer(out_.data(), n),
       beast::bind_front_handler(&http_session::on_write_response, shared_from_this(), keep_alive));
 }
 
@@ -432,9 +451,9 @@ void http_session::do_discard_body() {
   auto& body = parser_->get().body();
   body.data = out_.data();
   body.size = out_.size();
-  stream_.expires_after(ms(worker_.config().gateway().header_timeout_ms));
+  expire_after(ms(worker_.config().gateway().header_timeout_ms));
   http::async_read_some(
-      stream_, buffer_, *parser_,
+      socket_, buffer_, *parser_,
       beast::bind_front_handler(&http_session::on_discard_body, shared_from_this()));
 }
 
@@ -472,13 +491,13 @@ void http_session::end_exchange(bool keep_alive) {
 void http_session::do_close() {
   phase_ = phase::closing;
   error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  socket_.shutdown(tcp::socket::shutdown_send, ec);
   if (ec) {
     return;
   }
   linger_bytes_ = 0;
-  stream_.expires_after(linger_time);
-  stream_.async_read_some(net::buffer(out_.data(), out_.size()),
+  expire_after(linger_time);
+  socket_.async_read_some(net::buffer(out_.data(), out_.size()),
                           beast::bind_front_handler(&http_session::on_linger, shared_from_this()));
 }
 
@@ -487,7 +506,7 @@ void http_session::on_linger(const error_code& ec, std::size_t n) {
   if (ec || linger_bytes_ > linger_limit_bytes) {
     return;  // EOF from the client (or enough): the destructor closes the socket
   }
-  stream_.async_read_some(net::buffer(out_.data(), out_.size()),
+  socket_.async_read_some(net::buffer(out_.data(), out_.size()),
                           beast::bind_front_handler(&http_session::on_linger, shared_from_this()));
 }
 

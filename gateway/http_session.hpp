@@ -5,6 +5,7 @@
 // hand the exchange to a proxy_relay; keep-alive until the client, a timeout
 // or a drain ends it.
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -12,6 +13,7 @@
 
 #include "config/compiled_config.hpp"
 #include "gateway/aws_responses.hpp"
+#include "gateway/coarse_deadline.hpp"
 #include "gateway/http_date.hpp"
 #include "gateway/metrics_labels.hpp"
 #include "gateway/net.hpp"
@@ -30,7 +32,7 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
 
   /// Owning worker only (every member). Registers with `w`; `socket` must be
   /// bound to the worker's executor.
-  http_session(tcp::socket&& socket, worker& w);
+  http_session(socket_type&& socket, worker& w);
   http_session(const http_session&) = delete;
   http_session& operator=(const http_session&) = delete;
   ~http_session() override;
@@ -43,7 +45,8 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
   void abort();
 
   void on_relay_done(relay_result result, bool client_keep_alive) override;
-  /// The worker's tick: a slow exchange starts watching its client.
+  /// The worker's tick: the deadline of the pending operation (the relay's,
+  /// during an exchange), and the slow-exchange client watch.
   void tick(std::int64_t now_mono_ns) noexcept;
 
   /// Position in the worker's registry (maintained by the worker).
@@ -92,8 +95,13 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
   /// keep-alive is possible after refusing a request whose body was not read.
   bool body_discardable() const;
 
+  /// The next operation must complete within `d` (else the tick closes).
+  void expire_after(std::chrono::milliseconds d) noexcept;
+  void close_socket() noexcept;
+
   worker& worker_;
-  beast::tcp_stream stream_;
+  socket_type socket_;
+  coarse_deadline deadline_;  ///< of the session's own pending operation
   beast::flat_buffer buffer_;
   std::optional<request_parser> parser_;
   std::shared_ptr<const config::compiled_config> config_;  ///< held for the whole exchange

@@ -57,7 +57,7 @@ void listener::do_accept() {
                          beast::bind_front_handler(&listener::on_accept, shared_from_this()));
 }
 
-void listener::on_accept(const error_code& ec, tcp::socket socket) {
+void listener::on_accept(const error_code& ec, socket_type socket) {
   if (closed_ || ec == net::error::operation_aborted) {
     return;
   }

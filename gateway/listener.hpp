@@ -33,7 +33,7 @@ class listener : public std::enable_shared_from_this<listener> {
 
  private:
   void do_accept();
-  void on_accept(const error_code& ec, tcp::socket socket);
+  void on_accept(const error_code& ec, socket_type socket);
   void on_retry(const error_code& ec);
 
   tcp::acceptor acceptor_;

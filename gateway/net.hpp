@@ -30,4 +30,13 @@ namespace http = boost::beast::http;
 using tcp = boost::asio::ip::tcp;
 using error_code = boost::system::error_code;
 
+/// A worker's io_context executor by its concrete type: sockets and the
+/// composed operations on them skip any_io_executor's type erasure (a copy,
+/// move and destroy of a polymorphic executor per handler).
+using worker_executor = net::io_context::executor_type;
+/// A data-plane connection (client or upstream): a plain socket. Timeouts are
+/// coarse deadlines checked by the worker's tick (coarse_deadline.hpp), not a
+/// timer per operation.
+using socket_type = net::basic_stream_socket<tcp, worker_executor>;
+
 }  // namespace ug::gateway

@@ -56,7 +56,31 @@ void proxy_relay::cancel() {
     resolver_->cancel();
   }
   error_code ignored;
-  x_.client->socket().cancel(ignored);
+  x_.client->cancel(ignored);
+}
+
+void proxy_relay::tick(std::int64_t now_mono_ns) noexcept {
+  if (done_) {
+    return;
+  }
+  if (deadline_.passed(now_mono_ns)) {
+    deadline_.clear();
+    timed_out_ = true;
+    // Whatever is pending, on either side, completes with an error; its
+    // handler sees timed_out_ where the distinction matters.
+    close_upstream();
+    if (resolver_) {
+      resolver_->cancel();
+    }
+    error_code ignored;
+    x_.client->cancel(ignored);
+    return;
+  }
+  watch_if_slow(now_mono_ns);
+}
+
+void proxy_relay::expire_after(std::chrono::milliseconds d) noexcept {
+  deadline_.expire_after(*x_.coarse_now_ns, d);
 }
 
 void proxy_relay::do_connect() {
@@ -64,15 +88,16 @@ void proxy_relay::do_connect() {
   conn_ = pool_->make_connection();
   if (pool_->endpoints().empty()) {
     // Resolved once per worker and cached: the pool outlives exchanges.
+    expire_after(connect_timeout_);
     resolver_.emplace(pool_->executor());
     resolver_->async_resolve(
         pool_->settings().host, std::to_string(pool_->settings().port),
         beast::bind_front_handler(&proxy_relay::on_resolve, shared_from_this()));
     return;
   }
-  conn_->stream.expires_after(connect_timeout_);
-  conn_->stream.async_connect(
-      pool_->endpoints(), beast::bind_front_handler(&proxy_relay::on_connect, shared_from_this()));
+  expire_after(connect_timeout_);
+  net::async_connect(conn_->socket, pool_->endpoints(),
+                     beast::bind_front_handler(&proxy_relay::on_connect, shared_from_this()));
 }
 
 void proxy_relay::on_resolve(const error_code& ec, tcp::resolver::results_type results) {
@@ -84,9 +109,9 @@ void proxy_relay::on_resolve(const error_code& ec, tcp::resolver::results_type r
     return;
   }
   pool_->set_endpoints(std::move(results));
-  conn_->stream.expires_after(connect_timeout_);
-  conn_->stream.async_connect(
-      pool_->endpoints(), beast::bind_front_handler(&proxy_relay::on_connect, shared_from_this()));
+  expire_after(connect_timeout_);
+  net::async_connect(conn_->socket, pool_->endpoints(),
+                     beast::bind_front_handler(&proxy_relay::on_connect, shared_from_this()));
 }
 
 void proxy_relay::on_connect(const error_code& ec, const tcp::endpoint& /*ep*/) {
@@ -101,7 +126,7 @@ void proxy_relay::on_connect(const error_code& ec, const tcp::endpoint& /*ep*/) 
     return;
   }
   error_code ignored;
-  conn_->stream.socket().set_option(tcp::no_delay(true), ignored);
+  conn_->socket.set_option(tcp::no_delay(true), ignored);
   begin_request();
 }
 
@@ -109,9 +134,9 @@ void proxy_relay::begin_request() {
   head_pending_ = true;  // again after a retry: the new connection has seen nothing
   if (x_.expect_continue && !continue_sent_ && !x_.request->is_done()) {
     piece_.emplace(request_framing_, *x_.head_buffer, nullptr, 0, false);
-    conn_->stream.expires_after(idle_timeout_);
+    expire_after(idle_timeout_);
     net::async_write(
-        conn_->stream, wire_piece_buffers(*piece_),
+        conn_->socket, wire_piece_buffers(*piece_),
         beast::bind_front_handler(&proxy_relay::on_write_request_head, shared_from_this()));
     return;
   }
@@ -128,7 +153,7 @@ void proxy_relay::on_write_request_head(const error_code& ec, std::size_t /*n*/)
   }
   head_pending_ = false;
   continue_sent_ = true;
-  x_.client->expires_after(idle_timeout_);
+  expire_after(idle_timeout_);
   net::async_write(*x_.client, net::buffer(continue_response.data(), continue_response.size()),
                    beast::bind_front_handler(&proxy_relay::on_write_continue, shared_from_this()));
 }
@@ -149,7 +174,7 @@ void proxy_relay::do_read_request_body() {
   auto& body = x_.request->get().body();
   body.data = x_.buffer;
   body.size = x_.buffer_bytes;
-  x_.client->expires_after(idle_timeout_);
+  expire_after(idle_timeout_);
   http::async_read_some(
       *x_.client, *x_.client_buffer, *x_.request,
       beast::bind_front_handler(&proxy_relay::on_read_request_body, shared_from_this()));
@@ -189,9 +214,9 @@ void proxy_relay::write_request_piece(const char* data, std::size_t n, bool last
     on_write_request_piece({}, 0);  // nothing to send: the body's end needs no marker
     return;
   }
-  conn_->stream.expires_after(idle_timeout_);
+  expire_after(idle_timeout_);
   net::async_write(
-      conn_->stream, wire_piece_buffers(*piece_),
+      conn_->socket, wire_piece_buffers(*piece_),
       beast::bind_front_handler(&proxy_relay::on_write_request_piece, shared_from_this()));
 }
 
@@ -222,9 +247,9 @@ void proxy_relay::do_read_response_header() {
   if (x_.head_request) {
     response_->skip(true);
   }
-  conn_->stream.expires_after(response_timeout_);
+  expire_after(response_timeout_);
   http::async_read_header(
-      conn_->stream, conn_->buffer, *response_,
+      conn_->socket, conn_->buffer, *response_,
       beast::bind_front_handler(&proxy_relay::on_read_response_header, shared_from_this()));
 }
 
@@ -232,7 +257,7 @@ void proxy_relay::on_read_response_header(const error_code& ec, std::size_t /*n*
   if (finish_if_abandoned()) {
     return;
   }
-  if (ec == beast::error::timeout) {
+  if (timed_out_) {
     finish(relay_result::integration_timeout);
     return;
   }
@@ -275,9 +300,9 @@ void proxy_relay::do_read_response_body() {
   auto& body = response_->get().body();
   body.data = x_.buffer;
   body.size = x_.buffer_bytes;
-  conn_->stream.expires_after(idle_timeout_);
+  expire_after(idle_timeout_);
   http::async_read_some(
-      conn_->stream, conn_->buffer, *response_,
+      conn_->socket, conn_->buffer, *response_,
       beast::bind_front_handler(&proxy_relay::on_read_response_body, shared_from_this()));
 }
 
@@ -319,7 +344,7 @@ void proxy_relay::write_response_piece(const char* data, std::size_t n, bool las
     on_write_response_piece({}, 0);  // nothing to send: the body's end needs no marker
     return;
   }
-  x_.client->expires_after(idle_timeout_);
+  expire_after(idle_timeout_);
   net::async_write(
       *x_.client, wire_piece_buffers(*piece_),
       beast::bind_front_handler(&proxy_relay::on_write_response_piece, shared_from_this()));
@@ -387,7 +412,7 @@ void proxy_relay::watch_client() {
   // non-speculative wait, while a read on a socket whose last read drained it
   // is only queued. Bytes it gets are the client's next (pipelined) request
   // and go where the session will parse them.
-  x_.client->socket().async_read_some(
+  x_.client->async_read_some(
       x_.client_buffer->prepare(watch_read_bytes),
       beast::bind_front_handler(&proxy_relay::on_client_readable, shared_from_this()));
 }
@@ -426,13 +451,13 @@ void proxy_relay::finish(relay_result r, bool client_keep_alive) {
   if (r != relay_result::completed) {
     close_upstream();
   }
-  x_.client->expires_never();
+  deadline_.clear();
   if (watching_) {
     // The watch read may hold bytes of the next request, or write into the
     // session's buffer later: the session gets the client back only once the
     // read has ended. Nothing else is pending on the client socket now.
     error_code ignored;
-    x_.client->socket().cancel(ignored);
+    x_.client->cancel(ignored);
     return;
   }
   report();
@@ -467,8 +492,8 @@ void proxy_relay::close_upstream() noexcept {
   // object goes with the relay, after the last handler ran.
   if (conn_) {
     error_code ignored;
-    conn_->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    conn_->stream.socket().close(ignored);
+    conn_->socket.shutdown(tcp::socket::shutdown_both, ignored);
+    conn_->socket.close(ignored);
   }
 }
 

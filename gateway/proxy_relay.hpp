@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "gateway/coarse_deadline.hpp"
 #include "gateway/header_transform.hpp"
 #include "gateway/net.hpp"
 #include "gateway/upstream_pool.hpp"
@@ -55,7 +56,9 @@ struct relay_stats {
 
 /// Everything one exchange needs; every view outlives the relay.
 struct relay_exchange {
-  beast::tcp_stream* client = nullptr;
+  socket_type* client = nullptr;
+  /// The worker's coarse clock (deadlines are set from it).
+  const std::int64_t* coarse_now_ns = nullptr;
   beast::flat_buffer* client_buffer = nullptr;
   request_parser* request = nullptr;  ///< header done and decided (never modified)
   /// Holds the upstream request head (written by write_upstream_request_head)
@@ -86,12 +89,15 @@ class proxy_relay : public std::enable_shared_from_this<proxy_relay> {
   /// Closes the upstream connection; pending operations end and the owner is
   /// told `aborted` (or nothing, if the worker is stopping).
   void cancel();
-  /// Owning worker only; called by the worker's tick. An exchange that has
-  /// run for slow_exchange_ns with its request sent starts watching the
-  /// client, so that a client leaving while the upstream thinks (or between
-  /// two streamed events) closes the upstream connection. Fast exchanges
-  /// never watch: the watch costs a syscall.
-  void watch_if_slow(std::int64_t now_mono_ns) noexcept;
+  /// Owning worker only; called by the worker's tick. A passed deadline
+  /// (connect, response or idle timeout) ends the exchange: the upstream is
+  /// closed and the client's operations cancelled; a response-header timeout
+  /// reports integration_timeout. An exchange that has run for
+  /// slow_exchange_ns with its request sent starts watching the client, so
+  /// that a client leaving while the upstream thinks (or between two streamed
+  /// events) closes the upstream connection. Fast exchanges never watch: the
+  /// watch costs a syscall.
+  void tick(std::int64_t now_mono_ns) noexcept;
   static constexpr std::int64_t slow_exchange_ns = 50'000'000;
 
  private:
@@ -126,6 +132,8 @@ class proxy_relay : public std::enable_shared_from_this<proxy_relay> {
   /// goes away while the upstream is still thinking (no write to fail yet),
   /// the upstream connection is closed at once so the LLM stops generating.
   void watch_client();
+  /// Starts the watch for an exchange slower than slow_exchange_ns.
+  void watch_if_slow(std::int64_t now_mono_ns) noexcept;
   void on_client_readable(const error_code& ec, std::size_t n);
   /// Owning worker only. Ends the exchange as aborted when the session
   /// cancelled it, the client went away, or `ec` (the step that just
@@ -165,6 +173,11 @@ class proxy_relay : public std::enable_shared_from_this<proxy_relay> {
   relay_result result_ = relay_result::aborted;  ///< set by finish()
   bool result_keep_alive_ = false;
   bool client_gone_ = false;  ///< the client closed while we waited on the upstream
+  /// The next operation (either side) must complete within `d`.
+  void expire_after(std::chrono::milliseconds d) noexcept;
+
+  coarse_deadline deadline_;  ///< of the pending operation, checked by tick()
+  bool timed_out_ = false;    ///< tick() found the deadline passed
   std::chrono::milliseconds connect_timeout_;
   std::chrono::milliseconds response_timeout_;
   std::chrono::milliseconds idle_timeout_;

@@ -30,7 +30,7 @@ bool same_endpoint(const config::upstream_settings& a,
   return a.host == b.host && a.port == b.port;
 }
 
-upstream_pool::upstream_pool(net::any_io_executor ex, config::upstream_settings settings,
+upstream_pool::upstream_pool(worker_executor ex, config::upstream_settings settings,
                              pool_gauge_cell* gauges, reach_flag reached)
     : ex_(std::move(ex)),
       settings_(std::move(settings)),
@@ -78,7 +78,7 @@ void upstream_pool::attach_gauges(pool_gauge_cell* gauges) noexcept {
 }
 
 bool upstream_pool::usable(upstream_connection& c, std::int64_t idle_ns) noexcept {
-  if (!c.stream.socket().is_open() || c.buffer.size() != 0) {
+  if (!c.socket.is_open() || c.buffer.size() != 0) {
     return false;
   }
   if (idle_ns < probe_after_idle_ns) {
@@ -88,7 +88,7 @@ bool upstream_pool::usable(upstream_connection& c, std::int64_t idle_ns) noexcep
   // it (its own keep-alive timeout), bytes mean a protocol error. Either way
   // it must not carry the next request.
   char probe = 0;
-  const ssize_t n = ::recv(c.stream.socket().native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
+  const ssize_t n = ::recv(c.socket.native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
   return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
@@ -106,7 +106,7 @@ upstream_connection_ptr upstream_pool::acquire(std::int64_t now_mono_ns) {
       break;
     }
     error_code ignored;
-    c->stream.socket().close(ignored);
+    c->socket.close(ignored);
   }
   report();
   return found;
@@ -121,14 +121,11 @@ upstream_connection_ptr upstream_pool::make_connection() {
 }
 
 void upstream_pool::release(upstream_connection_ptr c, std::int64_t now_mono_ns) {
-  if (draining_ || idle_.size() >= settings_.pool_size || !c->stream.socket().is_open()) {
+  if (draining_ || idle_.size() >= settings_.pool_size || !c->socket.is_open()) {
     error_code ignored;
-    c->stream.socket().close(ignored);
+    c->socket.close(ignored);
     return;  // `c` ends here and reports itself
   }
-  // The pool does its own idle accounting; a stream timer left armed would
-  // close the socket under the pool.
-  c->stream.expires_never();
   // The caller's reading may be as old as its exchange (a long stream); the
   // sweep timer keeps last_seen_ns_ within a second of the real time.
   c->idle_since_ns = std::max(now_mono_ns, last_seen_ns_);
@@ -147,7 +144,7 @@ std::size_t upstream_pool::sweep(std::int64_t now_mono_ns) {
   }
   for (std::size_t i = 0; i < keep_from; ++i) {
     error_code ignored;
-    idle_[i]->stream.socket().close(ignored);
+    idle_[i]->socket.close(ignored);
   }
   idle_.erase(idle_.begin(), idle_.begin() + static_cast<std::ptrdiff_t>(keep_from));
   report();
@@ -158,7 +155,7 @@ void upstream_pool::drain() {
   draining_ = true;
   for (auto& c : idle_) {
     error_code ignored;
-    c->stream.socket().close(ignored);
+    c->socket.close(ignored);
   }
   idle_.clear();
   report();
@@ -172,7 +169,7 @@ void upstream_pool::update_settings(const config::upstream_settings& s) {
     const std::size_t extra = idle_.size() - settings_.pool_size;
     for (std::size_t i = 0; i < extra; ++i) {
       error_code ignored;
-      idle_[i]->stream.socket().close(ignored);
+      idle_[i]->socket.close(ignored);
     }
     idle_.erase(idle_.begin(), idle_.begin() + static_cast<std::ptrdiff_t>(extra));
   }

@@ -20,13 +20,13 @@ class upstream_pool;
 /// One connection to an upstream; `buffer` holds bytes read past a response.
 /// Counted as open by its pool from creation to destruction.
 struct upstream_connection {
-  upstream_connection(const net::any_io_executor& ex, upstream_pool* owner)
-      : stream(ex), owner_(owner) {}
+  upstream_connection(const worker_executor& ex, upstream_pool* owner)
+      : socket(ex), owner_(owner) {}
   upstream_connection(const upstream_connection&) = delete;
   upstream_connection& operator=(const upstream_connection&) = delete;
   ~upstream_connection();
 
-  beast::tcp_stream stream;
+  socket_type socket;
   beast::flat_buffer buffer;
   std::int64_t idle_since_ns = 0;  ///< monotonic ns when pooled
   std::uint64_t exchanges = 0;     ///< completed exchanges on this connection
@@ -61,7 +61,7 @@ class upstream_pool {
  public:
   /// Owning worker only (all members). `ex` is the worker's executor;
   /// `gauges` (may be null) must outlive the pool; `reached` may be null.
-  upstream_pool(net::any_io_executor ex, config::upstream_settings settings,
+  upstream_pool(worker_executor ex, config::upstream_settings settings,
                 pool_gauge_cell* gauges = nullptr, reach_flag reached = nullptr);
   upstream_pool(const upstream_pool&) = delete;
   upstream_pool& operator=(const upstream_pool&) = delete;
@@ -105,7 +105,7 @@ class upstream_pool {
   [[nodiscard]] std::size_t idle_count() const noexcept { return idle_.size(); }
   /// Connections of this pool that exist now (idle, busy or being connected).
   [[nodiscard]] std::size_t open_count() const noexcept { return open_; }
-  [[nodiscard]] const net::any_io_executor& executor() const noexcept { return ex_; }
+  [[nodiscard]] const worker_executor& executor() const noexcept { return ex_; }
 
   /// Counters for logs and tests (owning worker only).
   std::uint64_t connects = 0;  ///< connections created
@@ -119,7 +119,7 @@ class upstream_pool {
   /// Brings the gauge cell in line with open_ and idle_.size().
   void report() noexcept;
 
-  net::any_io_executor ex_;
+  worker_executor ex_;
   config::upstream_settings settings_;
   std::string host_value_;
   tcp::resolver::results_type endpoints_;

@@ -9,10 +9,10 @@
 namespace ug::gateway {
 namespace {
 
-/// The worker's housekeeping tick: idle pooled connections past their
-/// deadline, and slow exchanges starting to watch their client (which is
-/// why it is short: a client that leaves is noticed within ~2 ticks).
-constexpr std::chrono::milliseconds sweep_interval{100};
+/// The worker's housekeeping tick: connection deadlines, idle pooled
+/// connections past their deadline, and slow exchanges starting to watch
+/// their client.
+constexpr std::chrono::milliseconds sweep_interval = worker_tick;
 
 }  // namespace
 
@@ -40,6 +40,7 @@ worker::~worker() {
 }
 
 void worker::start() {
+  coarse_now_ns_ = clock_.now().mono_ns;
   do_sweep();
   thread_ = std::thread([this] {
     for (;;) {
@@ -55,7 +56,7 @@ void worker::start() {
   });
 }
 
-void worker::adopt(tcp::socket socket) {
+void worker::adopt(socket_type socket) {
   net::post(ioc_, [this, s = std::move(socket)]() mutable {
     if (stopped_) {
       shared_.live_sessions.fetch_sub(1, std::memory_order_relaxed);
@@ -159,13 +160,14 @@ void worker::on_sweep(const error_code& ec) {
     rekey_pools(reader_.shared());
   }
   const std::int64_t now = clock_.now().mono_ns;
+  note_now(now);
   for (auto& p : pools_) {
     if (p) {
       p->sweep(now);
     }
   }
   for (http_session* s : sessions_) {
-    s->tick(now);  // starts no I/O that could end a session synchronously
+    s->tick(now);  // never ends a session synchronously: closing completes its handlers later
   }
   do_sweep();
 }

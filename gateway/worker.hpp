@@ -16,6 +16,7 @@
 
 #include "config/compiled_config.hpp"
 #include "gateway/access_log.hpp"
+#include "gateway/coarse_deadline.hpp"
 #include "gateway/metrics_worker.hpp"
 #include "gateway/net.hpp"
 #include "gateway/upstream_pool.hpp"
@@ -55,9 +56,9 @@ class worker {
   /// Control thread. Starts the thread running the event loop.
   void start();
   /// Thread-safe. The executor connections of this worker are bound to.
-  [[nodiscard]] net::any_io_executor executor() noexcept { return ioc_.get_executor(); }
+  [[nodiscard]] worker_executor executor() noexcept { return ioc_.get_executor(); }
   /// Thread-safe. Takes ownership of an accepted connection.
-  void adopt(tcp::socket socket);
+  void adopt(socket_type socket);
   /// Thread-safe. Starts graceful drain on the worker's thread.
   void request_drain();
   /// Thread-safe. Aborts every connection, closes pools and stops the loop.
@@ -71,6 +72,14 @@ class worker {
     return reader_.shared();
   }
   [[nodiscard]] const limiter::system_clock& clock() const noexcept { return clock_; }
+  /// The latest monotonic reading the worker has seen (a request's, or the
+  /// tick's): at most one tick old. What coarse deadlines are set from.
+  [[nodiscard]] const std::int64_t& coarse_now_ns() const noexcept { return coarse_now_ns_; }
+  void note_now(std::int64_t mono_ns) noexcept {
+    if (mono_ns > coarse_now_ns_) {
+      coarse_now_ns_ = mono_ns;
+    }
+  }
   [[nodiscard]] bool draining() const noexcept {
     return shared_.draining.load(std::memory_order_relaxed);
   }
@@ -116,6 +125,7 @@ class worker {
   std::vector<std::shared_ptr<upstream_pool>> pools_;
   net::steady_timer sweep_timer_;
   std::thread thread_;
+  std::int64_t coarse_now_ns_ = 0;
   bool stopped_ = false;
 };
 
