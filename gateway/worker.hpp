@@ -117,7 +117,10 @@ class worker {
   // with relays still report to their gauge cells.
   std::vector<http_session*> sessions_;
   std::map<std::string, std::unique_ptr<pool_gauge_cell>, std::less<>> gauge_cells_;
-  net::io_context ioc_{1};
+  // Only this worker's thread does I/O on its sockets (the listener merely
+  // registers accepted ones, under the still-locked registration): the
+  // reactor's per-descriptor lock, taken on every operation, is turned off.
+  net::io_context ioc_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   // Declared after the io_context: destroyed first, while the loop exists.
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
   config_cell::reader reader_;
