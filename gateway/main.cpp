@@ -18,6 +18,7 @@
 #include "gateway/access_log.hpp"
 #include "gateway/cli.hpp"
 #include "gateway/config_source.hpp"
+#include "gateway/open_file_limit.hpp"
 #include "gateway/server.hpp"
 #include "limiter/clock.hpp"
 #include "limiter/state_registry.hpp"
@@ -40,7 +41,8 @@ std::string url_of(const gw::tcp::endpoint& ep) {
   return "http://" + address + ":" + std::to_string(ep.port());
 }
 
-void print_banner(const config::compiled_config& cfg, const std::string& path, unsigned workers) {
+void print_banner(const config::compiled_config& cfg, const std::string& path, unsigned workers,
+                  const gw::open_file_limit& files) {
   const config::gateway_settings& g = cfg.gateway();
   std::printf("usagegate %s\n", UG_VERSION);
   std::printf("  config:    %s (sha256 %s)%s\n", path.c_str(), cfg.content_sha256_hex().c_str(),
@@ -49,6 +51,9 @@ void print_banner(const config::compiled_config& cfg, const std::string& path, u
   std::printf("  admin:     http://%s:%u (/metrics /healthz /readyz, POST /reload)\n",
               g.admin.address.c_str(), unsigned{g.admin.port});
   std::printf("  workers:   %u\n", workers);
+  std::printf("  files:     open-file limit %llu (maxConnections %zu needs %llu)\n",
+              static_cast<unsigned long long>(files.limit), g.max_connections,
+              static_cast<unsigned long long>(files.wanted));
   for (const config::compiled_stage& s : cfg.stages()) {
     std::printf("  stage:     %s/%s  base path %s -> upstream %s\n", s.api_id.c_str(),
                 s.stage_name.c_str(), s.base_path.c_str(), s.upstream.url.c_str());
@@ -134,7 +139,18 @@ int run(const gw::cli_options& opts) {
     std::fprintf(stderr, "usagegate: %s\n", log_error.c_str());
     return exit_runtime;
   }
-  print_banner(*first, opts.config_path, workers);
+  const gw::open_file_limit files =
+      gw::raise_open_file_limit(gw::descriptors_needed(settings.max_connections));
+  print_banner(*first, opts.config_path, workers, files);
+  if (!files.enough()) {
+    std::fprintf(stderr,
+                 "usagegate: warning: the open-file limit (%llu) is below what maxConnections "
+                 "%zu needs (%llu: a client and an upstream descriptor per connection); "
+                 "connections past it fail. Raise it (ulimit -n, LimitNOFILE=, docker "
+                 "--ulimit nofile=) or lower gateway.maxConnections.\n",
+                 static_cast<unsigned long long>(files.limit), settings.max_connections,
+                 static_cast<unsigned long long>(files.wanted));
+  }
 
   // Asio sends with MSG_NOSIGNAL; this only guards stray writes to a closed pipe.
   std::signal(SIGPIPE, SIG_IGN);
