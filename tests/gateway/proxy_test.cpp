@@ -332,5 +332,81 @@ TEST_F(Proxy, ClientDisconnectAbortsTheUpstreamStream) {
   EXPECT_EQ(r->status, 200);
 }
 
+TEST_F(Proxy, Http10ClientGetsAStreamRawAndThenTheClose) {
+  http_connection c(port(), 10s);
+  const std::string body = R"({"model":"m","stream":true,"messages":[]})";
+  ASSERT_TRUE(c.send_raw(
+      "POST /v1/chat/completions HTTP/1.0\r\nHost: gw\r\nx-api-key: " + std::string(api_key) +
+      "\r\nx-mock-tokens: 3\r\nx-mock-chunk-interval-ms: 0\r\n"
+      "Content-Type: application/json\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body));
+  // An HTTP/1.0 client cannot read chunked framing: the upstream's chunked
+  // stream arrives raw, and the close marks its end.
+  EXPECT_TRUE(c.closed_by_peer(10s));
+  const std::string all = c.read_some(100ms);
+  const std::size_t head_end = all.find("\r\n\r\n");
+  ASSERT_NE(head_end, std::string::npos) << all;
+  const std::string head = all.substr(0, head_end);
+  const std::string rest = all.substr(head_end + 4);
+  EXPECT_EQ(head.rfind("HTTP/1.1 200 ", 0), 0u) << head;
+  EXPECT_EQ(head.find("Transfer-Encoding"), std::string::npos) << head;
+  EXPECT_NE(head.find("Connection: close"), std::string::npos) << head;
+  EXPECT_EQ(rest.rfind("data: {", 0), 0u) << rest;  // no chunk-size line in front
+  EXPECT_NE(rest.find("data: [DONE]"), std::string::npos) << rest;
+  EXPECT_EQ(rest.find("\r\n0\r\n"), std::string::npos) << rest;
+}
+
+TEST_F(Proxy, HeadResponseHasNoBodyAndTheConnectionGoesOn) {
+  http_connection c(port(), 10s);
+  // mock-llm's echo answers HEAD with a body anyway; the gateway must not
+  // pass those bytes on, nor reuse that upstream connection.
+  const auto head = c.request("HEAD", "/v1/echo", keyed());
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_NE(head->header("content-length"), "");
+  const auto next = c.request("GET", "/v1/models", keyed());
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+  EXPECT_NE(next->body.find("\"object\""), std::string::npos) << next->body;
+}
+
+TEST_F(Proxy, ExpectContinueIsAnsweredThenTheBodyRelayed) {
+  http_connection c(port(), 10s);
+  const std::string body = "relayed after the interim answer";
+  ASSERT_TRUE(c.send_raw(
+      "POST /v1/echo HTTP/1.1\r\nHost: gw\r\nx-api-key: " + std::string(api_key) +
+      "\r\nExpect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n"));
+  const std::string interim = c.read_until("\r\n\r\n", 5s);
+  EXPECT_EQ(interim, "HTTP/1.1 100 Continue\r\n\r\n");
+  ASSERT_TRUE(c.send_raw(body));
+  c.request_method_was("POST");
+  const auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(json_field(r->body, "body_bytes"), std::to_string(body.size()));
+  EXPECT_EQ(r->body.find("100-continue"), std::string::npos) << r->body;  // not forwarded
+}
+
+TEST_F(Proxy, RequestPipelinedDuringASlowExchangeIsAnsweredAfterIt) {
+  http_connection c(port(), 10s);
+  // The first exchange takes 400 ms upstream: long enough for the gateway to
+  // start watching the client, whose next request then arrives on the socket.
+  const std::string key = api_key;
+  ASSERT_TRUE(c.send_raw("GET /v1/models HTTP/1.1\r\nHost: gw\r\nx-api-key: " + key +
+                         "\r\nx-mock-latency-ms: 400\r\n\r\n"));
+  std::this_thread::sleep_for(250ms);
+  ASSERT_TRUE(
+      c.send_raw("GET /v1/echo?second=1 HTTP/1.1\r\nHost: gw\r\nx-api-key: " + key + "\r\n\r\n"));
+  c.request_method_was("GET");
+  const auto first = c.read_response();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);
+  EXPECT_NE(first->body.find("\"object\""), std::string::npos) << first->body;
+  const auto second = c.read_response();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 200);
+  EXPECT_NE(second->body.find("second=1"), std::string::npos) << second->body;
+}
+
 }  // namespace
 }  // namespace ug::test

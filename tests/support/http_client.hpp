@@ -175,6 +175,10 @@ class http_connection {
   /// Reads one response (skipping 1xx interim responses). Handles
   /// Content-Length, chunked and read-until-close bodies; HEAD, 204 and 304
   /// have no body.
+  /// For a request sent with send_raw(): the method read_response() assumes
+  /// it answers (a response to HEAD has no body).
+  void request_method_was(std::string_view method) { last_method_ = std::string(method); }
+
   std::optional<http_response> read_response() {
     const auto deadline = deadline_from_now();
     for (;;) {
