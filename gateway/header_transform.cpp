@@ -17,8 +17,8 @@ std::string_view view(beast::string_view s) noexcept {
 /// into the message, which is not modified while they are used.
 class connection_named_fields {
  public:
-  template <bool IsRequest>
-  explicit connection_named_fields(const http::header<IsRequest>& h) {
+  template <bool IsRequest, class Fields>
+  explicit connection_named_fields(const http::header<IsRequest, Fields>& h) {
     for (const auto& field : h) {
       if (field.name() != http::field::connection) {
         continue;
@@ -72,9 +72,9 @@ void append_field(std::string& out, std::string_view name, std::string_view valu
 
 /// One "name: v1, v2, ..., ours" line for a list-valued field whose
 /// occurrences were skipped while copying.
-template <bool IsRequest>
-void append_list_field(std::string& out, const http::header<IsRequest>& h, http::field known,
-                       std::string_view name, std::string_view ours) {
+template <bool IsRequest, class Fields>
+void append_list_field(std::string& out, const http::header<IsRequest, Fields>& h,
+                       http::field known, std::string_view name, std::string_view ours) {
   out.append(name);
   out.append(": ");
   for (const auto& field : h) {
@@ -129,7 +129,8 @@ std::string upstream_host_value(const config::upstream_settings& u) {
   return host;
 }
 
-void write_upstream_request_head(const http::request_header<>& req,
+template <class Fields>
+void write_upstream_request_head(const http::header<true, Fields>& req,
                                  const upstream_request_context& ctx, std::string& out) {
   out.clear();
   out.append(view(req.method_string()));
@@ -163,7 +164,8 @@ void write_upstream_request_head(const http::request_header<>& req,
   out.append("\r\n");
 }
 
-client_response_plan write_client_response_head(const http::response_header<>& res,
+template <class Fields>
+client_response_plan write_client_response_head(const http::header<false, Fields>& res,
                                                 body_framing upstream,
                                                 const client_response_context& ctx,
                                                 std::string& out) {
@@ -226,5 +228,18 @@ client_response_plan write_client_response_head(const http::response_header<>& r
   out.append("\r\n");
   return plan;
 }
+
+template void write_upstream_request_head(const http::header<true, http::fields>&,
+                                          const upstream_request_context&, std::string&);
+template void write_upstream_request_head(const http::header<true, arena_fields>&,
+                                          const upstream_request_context&, std::string&);
+template client_response_plan write_client_response_head(const http::header<false, http::fields>&,
+                                                         body_framing,
+                                                         const client_response_context&,
+                                                         std::string&);
+template client_response_plan write_client_response_head(const http::header<false, arena_fields>&,
+                                                         body_framing,
+                                                         const client_response_context&,
+                                                         std::string&);
 
 }  // namespace ug::gateway

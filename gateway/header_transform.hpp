@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "config/document.hpp"
+#include "gateway/header_arena.hpp"
 #include "gateway/net.hpp"
 #include "gateway/rate_limit_headers.hpp"
 #include "gateway/wire_framing.hpp"
@@ -55,7 +56,8 @@ body_framing declared_framing(const Parser& parser) noexcept {
 /// (replaced) and x-api-key unless forwarded; X-Forwarded-For and Via get our
 /// entry appended. Body framing fields are kept: the body is relayed in the
 /// framing the client declared.
-void write_upstream_request_head(const http::request_header<>& req,
+template <class Fields>
+void write_upstream_request_head(const http::header<true, Fields>& req,
                                  const upstream_request_context& ctx, std::string& out);
 
 struct client_response_context {
@@ -81,9 +83,11 @@ struct client_response_plan {
 /// ids, RateLimit fields, Date if the upstream sent none, and the connection's
 /// keep-alive. `upstream` is the framing the upstream used; a chunked body
 /// goes to an HTTP/1.0 client raw, delimited by closing.
-client_response_plan write_client_response_head(const http::response_header<>& res,
+template <class Fields>
+client_response_plan write_client_response_head(const http::header<false, Fields>& res,
                                                 body_framing upstream,
                                                 const client_response_context& ctx,
                                                 std::string& out);
+// Defined (and instantiated for http::fields and arena_fields) in the .cpp.
 
 }  // namespace ug::gateway

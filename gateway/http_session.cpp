@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <limits>
+#include <tuple>
 
 #include "gateway/header_transform.hpp"
 #include "gateway/worker.hpp"
@@ -27,7 +28,8 @@ bool is_http_parse_error(const error_code& ec) {
   return &ec.category() == &http::make_error_code(http::error::bad_target).category();
 }
 
-std::string_view field_value(const http::request_header<>& req, std::string_view name) {
+std::string_view field_value(const request_parser::value_type::header_type& req,
+                             std::string_view name) {
   const auto it = req.find(name);
   if (it == req.end()) {
     return {};
@@ -129,7 +131,11 @@ void http_session::do_read_header() {
   }
   phase_ = phase::reading_header;
   const config::gateway_settings& gw = worker_.config().gateway();
-  parser_.emplace();
+  // No relay is running (its response parser, in the arena too, is gone).
+  parser_.reset();
+  arena_.reset();
+  parser_.emplace(std::piecewise_construct, std::make_tuple(),
+                  std::make_tuple(arena_allocator<char>(arena_)));
   parser_->header_limit(static_cast<std::uint32_t>(
       std::min<std::size_t>(gw.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
   parser_->body_limit(static_cast<std::uint64_t>(gw.max_body_bytes));
@@ -327,6 +333,7 @@ void http_session::forward(const config::verdict& v, limiter::instant now, bool 
   x.coarse_now_ns = &worker_.coarse_now_ns();
   x.client_buffer = &buffer_;
   x.request = &*parser_;
+  x.arena = &arena_;
   x.head_buffer = &head_;
   x.buffer = relay_buffer_.get();
   x.buffer_bytes = relay_buffer_bytes;

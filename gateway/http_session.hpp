@@ -103,6 +103,7 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
   socket_type socket_;
   coarse_deadline deadline_;  ///< of the session's own pending operation
   beast::flat_buffer buffer_;
+  header_arena arena_;  ///< the exchange's header fields; before the parser (outlives it)
   std::optional<request_parser> parser_;
   std::shared_ptr<const config::compiled_config> config_;  ///< held for the whole exchange
   request_ids ids_;

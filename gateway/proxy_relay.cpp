@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 namespace ug::gateway {
@@ -9,6 +10,8 @@ namespace {
 
 constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr std::uint32_t upstream_header_limit_bytes = 64 * 1024;
+/// 1xx responses skipped before the final one; more is a broken upstream.
+constexpr int max_interim_responses = 8;
 /// Room the client watch offers a pipelined next request.
 constexpr std::size_t watch_read_bytes = 4096;
 
@@ -241,7 +244,8 @@ void proxy_relay::do_read_response_header() {
     st->request_sent_mono_ns = mono_now();  // again after a retry on a fresh connection
   }
   request_sent_ = true;
-  response_.emplace();
+  response_.emplace(std::piecewise_construct, std::make_tuple(),
+                    std::make_tuple(arena_allocator<char>(*x_.arena)));
   response_->header_limit(upstream_header_limit_bytes);
   response_->body_limit(boost::none);  // relayed, never accumulated
   if (x_.head_request) {
@@ -272,6 +276,10 @@ void proxy_relay::on_read_response_header(const error_code& ec, std::size_t /*n*
   if (res.result_int() / 100 == 1) {
     if (res.result_int() == 101) {  // no Upgrade was forwarded; a switch is a protocol error
       finish(relay_result::integration_failure);
+      return;
+    }
+    if (++interim_responses_ > max_interim_responses) {
+      finish(relay_result::integration_failure);  // each one takes header arena space
       return;
     }
     do_read_response_header();  // interim response: the client did not ask for it
@@ -446,6 +454,9 @@ void proxy_relay::finish(relay_result r, bool client_keep_alive) {
     return;
   }
   done_ = true;
+  // The parser's fields live in the owner's arena, which the owner resets
+  // once told: they must be gone before.
+  response_.reset();
   result_ = r;
   result_keep_alive_ = client_keep_alive;
   if (r != relay_result::completed) {

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "gateway/coarse_deadline.hpp"
+#include "gateway/header_arena.hpp"
 #include "gateway/header_transform.hpp"
 #include "gateway/net.hpp"
 #include "gateway/upstream_pool.hpp"
@@ -41,7 +42,9 @@ class relay_owner {
   virtual void on_relay_done(relay_result result, bool client_keep_alive) = 0;
 };
 
-using request_parser = http::request_parser<http::buffer_body>;
+/// Parsers whose header fields live in the exchange's header_arena.
+using request_parser = http::request_parser<http::buffer_body, arena_allocator<char>>;
+using response_parser = http::response_parser<http::buffer_body, arena_allocator<char>>;
 
 /// What a relay measured, for the metrics and the access log. Written by the
 /// relay until it reports to its owner, read by the owner afterwards.
@@ -61,6 +64,9 @@ struct relay_exchange {
   const std::int64_t* coarse_now_ns = nullptr;
   beast::flat_buffer* client_buffer = nullptr;
   request_parser* request = nullptr;  ///< header done and decided (never modified)
+  /// Where the response parser keeps its fields; reset by the owner only
+  /// after the relay reported (the relay drops its parser in finish()).
+  header_arena* arena = nullptr;
   /// Holds the upstream request head (written by write_upstream_request_head)
   /// on entry; reused for the client response head.
   std::string* head_buffer = nullptr;
@@ -101,8 +107,6 @@ class proxy_relay : public std::enable_shared_from_this<proxy_relay> {
   static constexpr std::int64_t slow_exchange_ns = 50'000'000;
 
  private:
-  using response_parser = http::response_parser<http::buffer_body>;
-
   void do_connect();
   void on_resolve(const error_code& ec, tcp::resolver::results_type results);
   void on_connect(const error_code& ec, const tcp::endpoint& ep);
@@ -161,6 +165,7 @@ class proxy_relay : public std::enable_shared_from_this<proxy_relay> {
   body_framing response_framing_ = body_framing::none;  ///< towards the client
   bool head_pending_ = false;                           ///< *x_.head_buffer has not been sent yet
   bool last_piece_ = false;                             ///< the send in flight ends its message
+  int interim_responses_ = 0;                           ///< 1xx responses skipped
   bool reused_ = false;                                 ///< conn_ came from the pool
   bool retried_ = false;                                ///< the one stale-connection retry was used
   bool body_started_ = false;   ///< request body bytes were taken from the client
