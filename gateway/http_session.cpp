@@ -1,5 +1,7 @@
 #include "gateway/http_session.hpp"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <chrono>
 #include <limits>
@@ -495,8 +497,24 @@ void http_session::end_exchange(bool keep_alive) {
   do_wait_request();
 }
 
+bool http_session::client_sent_more() noexcept {
+  if (buffer_.size() > 0 || (parser_ && !parser_->is_done())) {
+    return true;
+  }
+  char probe = 0;
+  const ssize_t n = ::recv(socket_.native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n > 0;
+}
+
 void http_session::do_close() {
   phase_ = phase::closing;
+  if (!client_sent_more()) {
+    // Nothing unread: a plain close sends our FIN after the response, and no
+    // reset can destroy it (nginx's "lingering_close on" heuristic). Saves
+    // a shutdown, a read and a wait for the client's FIN per closed connection.
+    close_socket();
+    return;
+  }
   error_code ec;
   socket_.shutdown(tcp::socket::shutdown_send, ec);
   if (ec) {

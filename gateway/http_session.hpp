@@ -88,9 +88,13 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
   void do_discard_body();
   void on_discard_body(error_code ec, std::size_t n);
   void end_exchange(bool keep_alive);
-  /// Half-closes, then reads (and drops) what the client still sends for a
-  /// short while, so that our last response is not destroyed by a reset.
+  /// Closes; when the client sent bytes we have not read, half-closes
+  /// first and reads (and drops) what it still sends for a short while, so
+  /// that our last response is not destroyed by a reset.
   void do_close();
+  /// Bytes from the client are unread: buffered, in an unfinished request
+  /// body, or waiting in the socket (a non-blocking peek).
+  bool client_sent_more() noexcept;
   void on_linger(const error_code& ec, std::size_t n);
   /// keep-alive is possible after refusing a request whose body was not read.
   bool body_discardable() const;
