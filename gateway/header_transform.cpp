@@ -13,6 +13,15 @@ std::string_view view(beast::string_view s) noexcept {
   return {s.data(), s.size()};
 }
 
+/// Fields a Connection header may not make hop-by-hop: the body framing
+/// (the relay forwards the body in the framing the parser saw; dropping its
+/// field would let the next hop read the body as another message: request
+/// smuggling) and Host.
+bool end_to_end(std::string_view name) noexcept {
+  return iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
+         iequals(name, "host");
+}
+
 /// The field names a message's Connection fields declare hop-by-hop. Views
 /// into the message, which is not modified while they are used.
 class connection_named_fields {
@@ -26,7 +35,7 @@ class connection_named_fields {
       for (const auto token : http::token_list{field.value()}) {
         const std::string_view name = view(token);
         if (count_ < names_.size() && !iequals(name, "close") && !iequals(name, "keep-alive") &&
-            !iequals(name, "connection")) {
+            !iequals(name, "connection") && !end_to_end(name)) {
           names_[count_++] = name;
         }
       }

@@ -58,7 +58,13 @@ void listener::do_accept() {
 }
 
 void listener::on_accept(const error_code& ec, socket_type socket) {
-  if (closed_ || ec == net::error::operation_aborted) {
+  if (ec == net::error::operation_aborted) {
+    return;
+  }
+  if (closed_) {
+    if (!ec) {
+      pending_->discard(std::move(socket));
+    }
     return;
   }
   if (ec) {
@@ -70,8 +76,7 @@ void listener::on_accept(const error_code& ec, socket_type socket) {
   }
   if (shared_.live_sessions.load(std::memory_order_relaxed) >= max_connections_) {
     ++refused;
-    error_code ignored;
-    socket.close(ignored);
+    pending_->discard(std::move(socket));
   } else {
     ++accepted;
     shared_.live_sessions.fetch_add(1, std::memory_order_relaxed);

@@ -293,10 +293,14 @@ void proxy_relay::on_read_response_header(const error_code& ec, std::size_t /*n*
       write_client_response_head(res, declared_framing(*response_), ctx, *x_.head_buffer);
   response_framing_ = plan.framing;
   x_.client_keep_alive = plan.keep_alive;
-  if (relay_stats* st = stats()) {
-    st->status = static_cast<int>(res.result_int());
+  head_pending_ = true;
+  if (!response_->is_done() && conn_->buffer.size() == 0) {
+    // No body byte is here yet (a stream, a slow body): the client gets the
+    // head now, not when the first event comes. Otherwise it goes out with
+    // the body bytes already read, in one send.
+    write_response_piece(nullptr, 0, false);
+    return;
   }
-  head_pending_ = true;  // goes out with the first body bytes
   do_read_response_body();
 }
 
@@ -327,6 +331,11 @@ void proxy_relay::on_read_response_body(error_code ec, std::size_t /*n*/) {
     upstream_keep_alive_ = false;
     close_upstream();
     write_response_piece(x_.buffer, 0, true);
+    return;
+  }
+  if (ec && head_pending_) {
+    // Nothing reached the client yet: it gets a gateway answer, not a cut.
+    finish(timed_out_ ? relay_result::integration_timeout : relay_result::integration_failure);
     return;
   }
   if (ec) {
@@ -369,7 +378,12 @@ void proxy_relay::on_write_response_piece(const error_code& ec, std::size_t n) {
     finish(relay_result::aborted);
     return;
   }
-  head_pending_ = false;
+  if (head_pending_) {
+    head_pending_ = false;
+    if (relay_stats* st = stats()) {
+      st->status = static_cast<int>(response_->get().result_int());  // what the client got
+    }
+  }
   if (!last_piece_) {
     do_read_response_body();
     return;
@@ -385,7 +399,8 @@ void proxy_relay::on_write_response_piece(const error_code& ec, std::size_t n) {
 void proxy_relay::upstream_failed(const error_code& ec, relay_result r) {
   const bool nothing_received =
       !response_ || (!response_->got_some() && conn_ && conn_->buffer.size() == 0);
-  if (reused_ && !retried_ && !body_started_ && nothing_received && stale_connection_error(ec)) {
+  if (reused_ && !retried_ && !timed_out_ && !body_started_ && nothing_received &&
+      stale_connection_error(ec)) {
     retried_ = true;
     ++pool_->retries;
     // Called from the failed operation's handler: nothing else is pending on
@@ -400,7 +415,10 @@ void proxy_relay::upstream_failed(const error_code& ec, relay_result r) {
 }
 
 void proxy_relay::watch_if_slow(std::int64_t now_mono_ns) noexcept {
-  if (done_ || watching_ || !request_sent_ || client_gone_ ||
+  // Once the client's next request (or anything) is buffered, the watch
+  // stops: the session reads the rest after this exchange, and a client that
+  // keeps sending cannot grow the buffer 4 KB per tick for a whole stream.
+  if (done_ || watching_ || !request_sent_ || client_gone_ || x_.client_buffer->size() > 0 ||
       now_mono_ns - x_.now_mono_ns < slow_exchange_ns) {
     return;
   }
@@ -415,7 +433,6 @@ void proxy_relay::watch_client() {
   if (watching_) {
     return;
   }
-  watching_ = true;
   // A read, not a wait: Asio re-arms epoll (one epoll_ctl) for every
   // non-speculative wait, while a read on a socket whose last read drained it
   // is only queued. Bytes it gets are the client's next (pipelined) request
@@ -423,6 +440,7 @@ void proxy_relay::watch_client() {
   x_.client->async_read_some(
       x_.client_buffer->prepare(watch_read_bytes),
       beast::bind_front_handler(&proxy_relay::on_client_readable, shared_from_this()));
+  watching_ = true;  // only once the read is pending: either call above may throw
 }
 
 void proxy_relay::on_client_readable(const error_code& ec, std::size_t n) {

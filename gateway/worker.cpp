@@ -66,6 +66,13 @@ void worker::adopt(socket_type socket) {
   });
 }
 
+void worker::discard(socket_type socket) {
+  net::post(ioc_, [s = std::move(socket)]() mutable {
+    error_code ignored;
+    s.close(ignored);
+  });
+}
+
 void worker::request_drain() {
   net::post(ioc_, [this] { drain_sessions(); });
 }

@@ -59,6 +59,10 @@ class worker {
   [[nodiscard]] worker_executor executor() noexcept { return ioc_.get_executor(); }
   /// Thread-safe. Takes ownership of an accepted connection.
   void adopt(socket_type socket);
+  /// Thread-safe. Closes an accepted connection on the worker's thread: the
+  /// socket is registered with this worker's reactor, whose per-descriptor
+  /// state only the worker's thread may touch (BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO).
+  void discard(socket_type socket);
   /// Thread-safe. Starts graceful drain on the worker's thread.
   void request_drain();
   /// Thread-safe. Aborts every connection, closes pools and stops the loop.

@@ -147,6 +147,38 @@ client_response_context response_context() {
   return ctx;
 }
 
+TEST(UpstreamRequest, ConnectionCannotDropFramingOrHost) {
+  // "Connection: Content-Length" would otherwise strip the framing while the
+  // body still goes upstream: the upstream would read it as a second request.
+  http::request_header<> req;
+  req.method(http::verb::post);
+  req.target("/x");
+  req.set(http::field::connection, "Content-Length, Transfer-Encoding, Host, X-Hop");
+  req.set(http::field::content_length, "5");
+  req.set("X-Hop", "1");
+  upstream_request_context ctx;
+  ctx.target = "/x";
+  ctx.host = "llm:8000";
+  std::string wire;
+  write_upstream_request_head(req, ctx, wire);
+  const auto up = parse_head<true>(wire);
+  EXPECT_EQ(value(up, "Content-Length"), "5");
+  EXPECT_EQ(value(up, "Host"), "llm:8000");
+  EXPECT_EQ(value(up, "X-Hop"), "<absent>");
+  EXPECT_EQ(value(up, "Connection"), "<absent>");
+}
+
+TEST(ClientResponse, ConnectionCannotDropFraming) {
+  http::response_header<> res;
+  res.set(http::field::connection, "transfer-encoding");
+  res.set(http::field::transfer_encoding, "chunked");
+  std::string wire;
+  const auto plan =
+      write_client_response_head(res, body_framing::chunked, response_context(), wire);
+  EXPECT_EQ(plan.framing, body_framing::chunked);
+  EXPECT_EQ(value(parse_head<false>(wire), "Transfer-Encoding"), "chunked");
+}
+
 TEST(ClientResponse, AddsAwsIdsAndKeepsStatusAndFraming) {
   http::response_header<> res;
   res.result(500);
