@@ -136,11 +136,9 @@ void proxy_relay::on_connect(const error_code& ec, const tcp::endpoint& /*ep*/) 
 void proxy_relay::begin_request() {
   head_pending_ = true;  // again after a retry: the new connection has seen nothing
   if (x_.expect_continue && !continue_sent_ && !x_.request->is_done()) {
-    piece_.emplace(request_framing_, *x_.head_buffer, nullptr, 0, false);
-    expire_after(idle_timeout_);
-    net::async_write(
-        conn_->socket, wire_piece_buffers(*piece_),
-        beast::bind_front_handler(&proxy_relay::on_write_request_head, shared_from_this()));
+    // The head alone: the client sends its body only after "100 Continue".
+    send_piece(conn_->socket, request_framing_, nullptr, 0, false,
+               &proxy_relay::on_write_request_head);
     return;
   }
   do_read_request_body();
@@ -208,19 +206,22 @@ void proxy_relay::on_read_request_body(error_code ec, std::size_t n) {
   write_request_piece(x_.buffer, produced, x_.request->is_done());
 }
 
-void proxy_relay::write_request_piece(const char* data, std::size_t n, bool last) {
-  piece_.emplace(request_framing_,
-                 head_pending_ ? std::string_view(*x_.head_buffer) : std::string_view{}, data, n,
-                 last);
+void proxy_relay::send_piece(socket_type& to, body_framing framing, const char* data, std::size_t n,
+                             bool last, piece_handler done) {
+  piece_.emplace(framing, head_pending_ ? std::string_view(*x_.head_buffer) : std::string_view{},
+                 data, n, last);
   last_piece_ = last;
   if (piece_->count() == 0) {
-    on_write_request_piece({}, 0);  // nothing to send: the body's end needs no marker
+    (this->*done)({}, 0);  // nothing to send: the body's end needs no marker
     return;
   }
   expire_after(idle_timeout_);
-  net::async_write(
-      conn_->socket, wire_piece_buffers(*piece_),
-      beast::bind_front_handler(&proxy_relay::on_write_request_piece, shared_from_this()));
+  net::async_write(to, wire_piece_buffers(*piece_),
+                   beast::bind_front_handler(done, shared_from_this()));
+}
+
+void proxy_relay::write_request_piece(const char* data, std::size_t n, bool last) {
+  send_piece(conn_->socket, request_framing_, data, n, last, &proxy_relay::on_write_request_piece);
 }
 
 void proxy_relay::on_write_request_piece(const error_code& ec, std::size_t /*n*/) {
@@ -353,18 +354,7 @@ void proxy_relay::on_read_response_body(error_code ec, std::size_t /*n*/) {
 }
 
 void proxy_relay::write_response_piece(const char* data, std::size_t n, bool last) {
-  piece_.emplace(response_framing_,
-                 head_pending_ ? std::string_view(*x_.head_buffer) : std::string_view{}, data, n,
-                 last);
-  last_piece_ = last;
-  if (piece_->count() == 0) {
-    on_write_response_piece({}, 0);  // nothing to send: the body's end needs no marker
-    return;
-  }
-  expire_after(idle_timeout_);
-  net::async_write(
-      *x_.client, wire_piece_buffers(*piece_),
-      beast::bind_front_handler(&proxy_relay::on_write_response_piece, shared_from_this()));
+  send_piece(*x_.client, response_framing_, data, n, last, &proxy_relay::on_write_response_piece);
 }
 
 void proxy_relay::on_write_response_piece(const error_code& ec, std::size_t n) {

@@ -127,6 +127,12 @@ class proxy_relay : public std::enable_shared_from_this<proxy_relay> {
   void on_read_response_body(error_code ec, std::size_t n);
   /// One send to the client: the head if still pending, `n` body bytes, the end.
   void write_response_piece(const char* data, std::size_t n, bool last);
+  using piece_handler = void (proxy_relay::*)(const error_code&, std::size_t);
+  /// One send to `to`: the head if still pending, `n` body bytes in
+  /// `framing`, the end marker if `last`; `done` runs at once when there is
+  /// nothing to send.
+  void send_piece(socket_type& to, body_framing framing, const char* data, std::size_t n, bool last,
+                  piece_handler done);
   void on_write_response_piece(const error_code& ec, std::size_t n);
 
   /// A failure on the upstream side before any response byte: retry once on
