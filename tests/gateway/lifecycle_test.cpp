@@ -6,6 +6,7 @@
 #include <chrono>
 #include <string>
 
+#include "tests/support/gateway_config.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -18,31 +19,14 @@ constexpr const char* api_key = "lifecycle-key-00000000000001";
 
 std::string config_json(std::uint16_t mock_port, std::uint16_t listen_port = 0,
                         int drain_timeout_ms = 10000) {
-  return R"({
-  "gateway": {
-    "listener": {"address": "127.0.0.1", "port": )" +
-         std::to_string(listen_port) + R"(},
-    "admin": {"address": "127.0.0.1", "port": 0},
-    "workers": 2,
-    "drainTimeoutMs": )" +
-         std::to_string(drain_timeout_ms) + R"(,
-    "stages": {"lifeapi001/v1": {"basePath": "/v1",
-      "upstream": {"url": "http://127.0.0.1:)" +
-         std::to_string(mock_port) + R"("}}}
-  },
-  "restApis": [{"id": "lifeapi001", "name": "lifecycle", "apiKeySource": "HEADER",
-    "resources": [
-      {"id": "fres000001", "path": "/"},
-      {"id": "fres000002", "parentId": "fres000001", "pathPart": "{proxy+}", "path": "/{proxy+}",
-       "resourceMethods": {"ANY": {"httpMethod": "ANY", "apiKeyRequired": true}}}],
-    "stages": [{"stageName": "v1"}]}],
-  "usagePlans": [{"id": "fplan00001", "name": "lifecycle",
-    "apiStages": [{"apiId": "lifeapi001", "stage": "v1"}]}],
-  "apiKeys": [{"id": "fkey000001", "name": "lifecycle", "enabled": true, "value": ")" +
-         std::string(api_key) + R"("}],
-  "usagePlanKeys": {"fplan00001": [{"id": "fkey000001", "type": "API_KEY"}]}
-}
-)";
+  single_stage_config c;
+  c.api_id = "lifeapi001";
+  c.api_key = api_key;
+  c.upstream_port = mock_port;
+  c.listen_port = listen_port;
+  c.workers = 2;
+  c.gateway_members = R"("drainTimeoutMs": )" + std::to_string(drain_timeout_ms) + ",";
+  return to_json(c);
 }
 
 /// Two errors the loader must both report: a quota period AWS does not have

@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/support/gateway_config.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -25,37 +26,17 @@ struct limits {
 };
 
 std::string config_json(std::uint16_t mock_port, const limits& l) {
-  return R"({
-  "gateway": {
-    "listener": {"address": "127.0.0.1", "port": 0},
-    "admin": {"address": "127.0.0.1", "port": 0},
-    "workers": 2,
-    "maxHeaderBytes": 4096,
-    "maxBodyBytes": 65536,
-    "headerTimeoutMs": )" +
-         std::to_string(l.header_timeout_ms) + R"(,
-    "keepAliveTimeoutMs": )" +
-         std::to_string(l.keep_alive_timeout_ms) + R"(,
-    "maxConnections": )" +
-         std::to_string(l.max_connections) + R"(,
-    "stages": {"limitapi01/v1": {"basePath": "/v1",
-      "upstream": {"url": "http://127.0.0.1:)" +
-         std::to_string(mock_port) + R"("}}}
-  },
-  "restApis": [{"id": "limitapi01", "name": "limits", "apiKeySource": "HEADER",
-    "resources": [
-      {"id": "lres000001", "path": "/"},
-      {"id": "lres000002", "parentId": "lres000001", "pathPart": "{proxy+}", "path": "/{proxy+}",
-       "resourceMethods": {"ANY": {"httpMethod": "ANY", "apiKeyRequired": true}}}],
-    "stages": [{"stageName": "v1"}]}],
-  "usagePlans": [{"id": "lplan00001", "name": "limits",
-    "apiStages": [{"apiId": "limitapi01", "stage": "v1"}],
-    "throttle": {"burstLimit": 10000, "rateLimit": 10000}}],
-  "apiKeys": [{"id": "lkey000001", "name": "limits", "enabled": true, "value": ")" +
-         std::string(api_key) + R"("}],
-  "usagePlanKeys": {"lplan00001": [{"id": "lkey000001", "type": "API_KEY"}]}
-}
-)";
+  single_stage_config c;
+  c.api_id = "limitapi01";
+  c.api_key = api_key;
+  c.upstream_port = mock_port;
+  c.workers = 2;
+  c.gateway_members = R"("maxHeaderBytes": 4096, "maxBodyBytes": 65536, "headerTimeoutMs": )" +
+                      std::to_string(l.header_timeout_ms) + R"(, "keepAliveTimeoutMs": )" +
+                      std::to_string(l.keep_alive_timeout_ms) + R"(, "maxConnections": )" +
+                      std::to_string(l.max_connections) + ",";
+  c.plan_members = R"(, "throttle": {"burstLimit": 10000, "rateLimit": 10000})";
+  return to_json(c);
 }
 
 class SessionLimits : public ::testing::Test {

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/gateway_config.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -24,28 +25,12 @@ using namespace std::chrono_literals;
 constexpr const char* api_key = "stale-test-key-0000000000001";
 
 std::string config_json(std::uint16_t upstream_port) {
-  return R"({
-  "gateway": {
-    "listener": {"address": "127.0.0.1", "port": 0},
-    "admin": {"address": "127.0.0.1", "port": 0},
-    "workers": 1,
-    "stages": {"staleapi01/v1": {"basePath": "/v1",
-      "upstream": {"url": "http://127.0.0.1:)" +
-         std::to_string(upstream_port) + R"(", "responseTimeoutMs": 3000}}}
-  },
-  "restApis": [{"id": "staleapi01", "name": "stale", "apiKeySource": "HEADER",
-    "resources": [
-      {"id": "sres000001", "path": "/"},
-      {"id": "sres000002", "parentId": "sres000001", "pathPart": "{proxy+}", "path": "/{proxy+}",
-       "resourceMethods": {"ANY": {"httpMethod": "ANY", "apiKeyRequired": true}}}],
-    "stages": [{"stageName": "v1"}]}],
-  "usagePlans": [{"id": "splan00001", "name": "stale",
-    "apiStages": [{"apiId": "staleapi01", "stage": "v1"}]}],
-  "apiKeys": [{"id": "skey000001", "name": "stale", "enabled": true, "value": ")" +
-         std::string(api_key) + R"("}],
-  "usagePlanKeys": {"splan00001": [{"id": "skey000001", "type": "API_KEY"}]}
-}
-)";
+  single_stage_config c;
+  c.api_id = "staleapi01";
+  c.api_key = api_key;
+  c.upstream_port = upstream_port;
+  c.upstream_members = R"(, "responseTimeoutMs": 3000)";
+  return to_json(c);
 }
 
 header_list keyed() {

@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/support/gateway_config.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -21,28 +22,12 @@ using namespace std::chrono_literals;
 constexpr const char* api_key = "cancel-test-key-000000000001";
 
 std::string config_json(std::uint16_t upstream_port) {
-  return R"({
-  "gateway": {
-    "listener": {"address": "127.0.0.1", "port": 0},
-    "admin": {"address": "127.0.0.1", "port": 0},
-    "workers": 1,
-    "stages": {"cnclapi001/v1": {"basePath": "/v1",
-      "upstream": {"url": "http://127.0.0.1:)" +
-         std::to_string(upstream_port) + R"(", "responseTimeoutMs": 30000}}}
-  },
-  "restApis": [{"id": "cnclapi001", "name": "cancel", "apiKeySource": "HEADER",
-    "resources": [
-      {"id": "cres000001", "path": "/"},
-      {"id": "cres000002", "parentId": "cres000001", "pathPart": "{proxy+}", "path": "/{proxy+}",
-       "resourceMethods": {"ANY": {"httpMethod": "ANY", "apiKeyRequired": true}}}],
-    "stages": [{"stageName": "v1"}]}],
-  "usagePlans": [{"id": "cplan00001", "name": "cancel",
-    "apiStages": [{"apiId": "cnclapi001", "stage": "v1"}]}],
-  "apiKeys": [{"id": "ckey000001", "name": "cancel", "enabled": true, "value": ")" +
-         std::string(api_key) + R"("}],
-  "usagePlanKeys": {"cplan00001": [{"id": "ckey000001", "type": "API_KEY"}]}
-}
-)";
+  single_stage_config c;
+  c.api_id = "cnclapi001";
+  c.api_key = api_key;
+  c.upstream_port = upstream_port;
+  c.upstream_members = R"(, "responseTimeoutMs": 30000)";
+  return to_json(c);
 }
 
 /// Accepts one connection, reads one request header, never answers, and
