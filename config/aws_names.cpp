@@ -50,6 +50,9 @@ std::string resource_path_problem(std::string_view path) {
     rest = last ? std::string_view() : rest.substr(slash + 1);
     if (segment.empty())
       return "a resource path must not contain an empty segment ('//')";
+    if (segment == "." || segment == "..")
+      return "a path segment may not be '.' or '..' (requests are matched after dot segments "
+             "are removed, so no request could reach it)";
     if (segment.front() == '{' || segment.back() == '}') {
       if (segment.size() < 3 || segment.front() != '{' || segment.back() != '}')
         return "a path parameter must be written {name} (or {name+} as the last segment)";

@@ -182,9 +182,13 @@ std::shared_ptr<const compiled_config> compiled_config::compile(const document& 
   for (const stage& s : doc.stages) {
     const auto stage_index = static_cast<std::uint32_t>(out.stages.size());
     stage_index_by_id[{s.api_id, s.stage_name}] = stage_index;
-    out.stages.push_back(compiled_stage{s.api_id, s.stage_name,
-                                        s.base_path.empty() ? "/" + s.stage_name : s.base_path,
-                                        s.upstream});
+    compiled_stage compiled{s.api_id, s.stage_name,
+                            s.base_path.empty() ? "/" + s.stage_name : s.base_path, s.upstream};
+    compiled.base_segments = compiled.base_path == "/"
+                                 ? 0
+                                 : static_cast<std::uint32_t>(std::count(
+                                       compiled.base_path.begin(), compiled.base_path.end(), '/'));
+    out.stages.push_back(std::move(compiled));
     impl::stage_runtime runtime;
 
     const rest_api* api = nullptr;
@@ -364,6 +368,10 @@ verdict compiled_config::decide(const request_facts& facts) const noexcept {
   }
   v.stage_index = stage_index;
   v.forward_path_offset = base_length;
+  if (facts.lowest_depth_segments < self.stages[stage_index].base_segments) {
+    v.result = outcome::bad_request;  // "/v1/../v2/x": decided by neither stage
+    return v;
+  }
   std::string_view resource_path = path.substr(base_length);
   if (resource_path.empty()) {
     resource_path = "/";
@@ -435,6 +443,7 @@ verdict compiled_config::decide(const request_facts& facts) const noexcept {
   switch (v.admission.refused) {
     case limiter::refusal::none:
       v.result = outcome::forward;
+      v.charged = chain;
       break;
     case limiter::refusal::throttled:
       v.result = outcome::throttled;

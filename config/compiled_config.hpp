@@ -20,10 +20,15 @@ namespace ug::config {
 
 /// What the network layer knows about a request after reading its header.
 struct request_facts {
-  std::string_view method;   ///< as sent ("GET")
-  std::string_view target;   ///< origin-form target as sent ("/v1/endpoint?x=1")
+  std::string_view method;  ///< as sent ("GET")
+  /// Canonical origin-form target ("/v1/endpoint?x=1"): the network layer
+  /// removed dot segments and normalised escapes, and forwards this same form.
+  std::string_view target;
   std::string_view api_key;  ///< x-api-key value (valid when has_api_key)
   bool has_api_key = false;
+  /// Fewest path segments left by a ".." while the target was made canonical
+  /// (UINT32_MAX: no ".."); below the stage's base path -> bad_request.
+  std::uint32_t lowest_depth_segments = UINT32_MAX;
   limiter::instant now;  ///< the one clock read of this request
 };
 
@@ -33,6 +38,7 @@ enum class outcome : std::uint8_t {
   forbidden,           ///< 403 Forbidden (key missing/unknown/disabled/not in a plan for the stage)
   throttled,           ///< 429 Too Many Requests
   quota_exceeded,      ///< 429 Limit Exceeded
+  bad_request,         ///< 400: the path climbed out of its stage's base path with ".."
 };
 
 struct verdict {
@@ -44,6 +50,10 @@ struct verdict {
   std::string_view plan_id;             ///< "" when no plan applied
   std::string_view resource_path;       ///< matched resource ("/endpoint"), for metrics/logs
   limiter::admission_result admission;  ///< figures for Retry-After / RateLimit headers
+  /// What a forwarded request was charged; limiter::give_back() undoes it
+  /// when the request turns out malformed before anything reached the upstream's
+  /// application (a broken chunked body). Points into this snapshot.
+  limiter::admission_chain charged;
 };
 
 struct compiled_stage {
@@ -51,6 +61,7 @@ struct compiled_stage {
   std::string stage_name;
   std::string base_path;  ///< "/v1"
   upstream_settings upstream;
+  std::uint32_t base_segments = 0;  ///< segments in base_path ("/" 0, "/v1" 1)
 };
 
 class compiled_config {

@@ -12,7 +12,7 @@ namespace {
 // including the space after the colon (integration errors are not rendered by
 // the compact default template); the unreachable-backend text is AWS's generic
 // 5XX message in the same form, with the 5XX error type.
-constexpr std::array<gateway_response_spec, 9> specs = {{
+constexpr std::array<gateway_response_spec, 10> specs = {{
     {403, "Forbidden", R"({"message":"Missing Authentication Token"})",
      "MissingAuthenticationTokenException"},
     {403, "Forbidden", R"({"message":"Forbidden"})", "ForbiddenException"},
@@ -26,6 +26,7 @@ constexpr std::array<gateway_response_spec, 9> specs = {{
      "InternalServerErrorException"},
     {504, "Gateway Timeout", R"({"message": "Endpoint request timed out"})",
      "InternalServerErrorException"},
+    {501, "Not Implemented", R"({"message":"Not Implemented"})", ""},
 }};
 
 }  // namespace

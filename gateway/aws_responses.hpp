@@ -23,6 +23,7 @@ enum class gateway_response : std::uint8_t {
   bad_request,                   ///< 400, unparsable request
   integration_failure,           ///< 504, upstream refused/reset/closed before answering
   integration_timeout,           ///< 504, no upstream response header in time
+  not_implemented,               ///< 501, a transfer coding the gateway does not apply
 };
 
 struct gateway_response_spec {

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "gateway/header_transform.hpp"
+#include "gateway/request_head_checks.hpp"
 #include "gateway/worker.hpp"
 
 namespace ug::gateway {
@@ -18,9 +19,14 @@ constexpr std::size_t wait_read_bytes = 4096;
 /// Refused requests: a body up to this size is read and dropped to keep the
 /// connection; a larger one closes it.
 constexpr std::size_t discard_limit_bytes = 64 * 1024;
-/// Lingering close: how long and how much we keep reading after our last response.
-constexpr std::chrono::milliseconds linger_time{1000};
-constexpr std::size_t linger_limit_bytes = 1024 * 1024;
+/// Lingering close: after our last response, what the client still sends is
+/// read and dropped for up to linger_total_time, and until it pauses for
+/// linger_idle_time; then the socket closes. A client that writes its whole
+/// body before reading (Python's http.client, many SDKs) thus reads our 413
+/// instead of a reset that destroys it (nginx: lingering_time 30 s,
+/// lingering_timeout 5 s; ours are shorter since a connection slot is held).
+constexpr std::chrono::milliseconds linger_total_time{10'000};
+constexpr std::chrono::milliseconds linger_idle_time{2'000};
 
 std::chrono::milliseconds ms(std::int64_t v) {
   return std::chrono::milliseconds(v);
@@ -28,15 +34,6 @@ std::chrono::milliseconds ms(std::int64_t v) {
 
 bool is_http_parse_error(const error_code& ec) {
   return &ec.category() == &http::make_error_code(http::error::bad_target).category();
-}
-
-std::string_view field_value(const request_parser::value_type::header_type& req,
-                             std::string_view name) {
-  const auto it = req.find(name);
-  if (it == req.end()) {
-    return {};
-  }
-  return {it->value().data(), it->value().size()};
 }
 
 }  // namespace
@@ -187,25 +184,44 @@ void http_session::handle_request(std::size_t header_bytes) {
   deadline_.clear();  // the exchange's deadlines are the relay's, or respond()'s
   config_ = worker_.config_ptr();
   begin_exchange(header_bytes);
-  auto& req = parser_->get();
-
-  config::request_facts facts;
-  facts.method = req.method_string();
-  facts.target = req.target();
-  facts.now = now_;
-  if (const auto it = req.find("x-api-key"); it != req.end()) {
-    facts.api_key = it->value();
-    facts.has_api_key = true;
-  }
-  const config::verdict v = config_->decide(facts);
+  const auto& req = parser_->get();
+  const head_facts head = check_request_head(req);
 
   const std::string_view date = cached_http_date(now_.utc_ns);
   std::copy(date.begin(), date.end(), date_.begin());
-  ids_.assign(field_value(req, "x-amzn-RequestId"), field_value(req, "X-Amzn-Trace-Id"),
-              now_.utc_ns);
-  request_keep_alive_ = req.keep_alive();
-  expect_continue_ = beast::iequals(field_value(req, "Expect"), "100-continue");
+  ids_.assign(head.request_id, head.trace_id, now_.utc_ns);
+  request_keep_alive_ = head.keep_alive;
+  expect_continue_ = head.expect_continue;
   const bool keep_alive = request_keep_alive_ && !worker_.draining() && !close_after_exchange_;
+
+  if (head.problem != head_problem::none) {
+    // The framing (or whose key this is) is in doubt: answer and close, so
+    // no byte after this head is read as a request.
+    const gateway_response r = head.problem == head_problem::duplicate_api_key
+                                   ? gateway_response::forbidden
+                               : head.problem == head_problem::unsupported_transfer_coding
+                                   ? gateway_response::not_implemented
+                                   : gateway_response::bad_request;
+    exchange_.result =
+        head.problem == head_problem::duplicate_api_key ? outcome::forbidden : outcome::bad_request;
+    respond(r, false, nullptr, false);
+    return;
+  }
+  const canonical_target canonical = canonicalize_target(req.target(), canonical_target_);
+  if (canonical.problem != target_problem::none) {
+    exchange_.result = outcome::bad_request;
+    respond(gateway_response::bad_request, keep_alive, nullptr, false);
+    return;
+  }
+
+  config::request_facts facts;
+  facts.method = req.method_string();
+  facts.target = canonical_target_;
+  facts.lowest_depth_segments = canonical.lowest_depth_segments;
+  facts.now = now_;
+  facts.api_key = head.api_key;
+  facts.has_api_key = head.has_api_key;
+  const config::verdict v = config_->decide(facts);
   const bool keyed = !v.plan_id.empty();
 
   if (v.result != config::outcome::missing_auth_token) {
@@ -217,6 +233,8 @@ void http_session::handle_request(std::size_t header_bytes) {
   switch (v.result) {
     case config::outcome::forward:
       exchange_.result = outcome::allowed;
+      charged_ = v.charged;
+      admission_ = v.admission;
       forward(v, now_, keep_alive);
       return;
     case config::outcome::missing_auth_token:
@@ -237,9 +255,11 @@ void http_session::handle_request(std::size_t header_bytes) {
       exchange_.result = outcome::quota_exceeded;
       respond(gateway_response::quota_exceeded, keep_alive, &v.admission, keyed);
       return;
+    case config::outcome::bad_request:
+      break;
   }
   exchange_.result = outcome::bad_request;
-  respond(gateway_response::bad_request, false, nullptr, false);
+  respond(gateway_response::bad_request, keep_alive, nullptr, false);
 }
 
 void http_session::begin_exchange(std::size_t header_bytes) {
@@ -317,7 +337,7 @@ void http_session::forward(const config::verdict& v, limiter::instant now, bool 
   const bool with_rate_limit = !strict && !v.plan_id.empty() &&
                                format_rate_limit_fields(v.admission, now.utc_ns, rate_limit_);
 
-  build_upstream_target(stage.upstream.base_path, req.target(), v.forward_path_offset,
+  build_upstream_target(stage.upstream.base_path, canonical_target_, v.forward_path_offset,
                         target_scratch_);
   upstream_request_context up;
   up.target = target_scratch_;
@@ -387,6 +407,13 @@ void http_session::on_relay_done(relay_result result, bool client_keep_alive) {
     case relay_result::request_too_large:
       exchange_.result = outcome::bad_request;
       respond(gateway_response::request_too_large, false, nullptr, false);
+      return;
+    case relay_result::malformed_request_body:
+      // The upstream got a body that ends early and then a closed
+      // connection: never a complete request, so the key pays nothing.
+      limiter::give_back(charged_, admission_);
+      exchange_.result = outcome::bad_request;
+      respond(gateway_response::bad_request, false, nullptr, false);
       return;
     case relay_result::aborted:
       if (exchange_.relay.upstream_broke) {
@@ -520,19 +547,27 @@ void http_session::do_close() {
   if (ec) {
     return;
   }
-  linger_bytes_ = 0;
-  expire_after(linger_time);
+  linger_end_ns_ = worker_.coarse_now_ns() +
+                   std::chrono::duration_cast<std::chrono::nanoseconds>(linger_total_time).count();
+  do_linger();
+}
+
+void http_session::do_linger() {
+  const std::int64_t left_ms = (linger_end_ns_ - worker_.coarse_now_ns()) / 1'000'000;
+  if (left_ms <= 0) {
+    return;  // long enough: the destructor closes the socket
+  }
+  expire_after(std::min(linger_idle_time, ms(left_ms)));
+  // Straight into the socket's own buffer: out_ holds nothing we still need.
   socket_.async_read_some(net::buffer(out_.data(), out_.size()),
                           beast::bind_front_handler(&http_session::on_linger, shared_from_this()));
 }
 
-void http_session::on_linger(const error_code& ec, std::size_t n) {
-  linger_bytes_ += n;
-  if (ec || linger_bytes_ > linger_limit_bytes) {
-    return;  // EOF from the client (or enough): the destructor closes the socket
+void http_session::on_linger(const error_code& ec, std::size_t /*n*/) {
+  if (ec) {
+    return;  // EOF from the client, or a deadline: the destructor closes the socket
   }
-  socket_.async_read_some(net::buffer(out_.data(), out_.size()),
-                          beast::bind_front_handler(&http_session::on_linger, shared_from_this()));
+  do_linger();
 }
 
 }  // namespace ug::gateway

@@ -20,6 +20,7 @@
 #include "gateway/proxy_relay.hpp"
 #include "gateway/rate_limit_headers.hpp"
 #include "gateway/request_ids.hpp"
+#include "gateway/request_target.hpp"
 
 namespace ug::gateway {
 
@@ -95,6 +96,7 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
   /// Bytes from the client are unread: buffered, in an unfinished request
   /// body, or waiting in the socket (a non-blocking peek).
   bool client_sent_more() noexcept;
+  void do_linger();
   void on_linger(const error_code& ec, std::size_t n);
   /// keep-alive is possible after refusing a request whose body was not read.
   bool body_discardable() const;
@@ -114,15 +116,19 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
   rate_limit_fields rate_limit_;
   http_date_text date_{};
   limiter::instant now_;
+  /// What the forwarded exchange was charged, for limiter::give_back().
+  limiter::admission_chain charged_;
+  limiter::admission_result admission_;
   std::array<char, max_gateway_response_bytes> out_{};  ///< gateway responses; body discard
-  std::string target_scratch_;
+  std::string canonical_target_;                        ///< routed on and forwarded (capacity kept)
+  std::string target_scratch_;                          ///< the upstream's target
   std::string head_;  ///< message heads written for the relay (capacity kept)
   std::string client_ip_;
   exchange_facts exchange_;
   std::unique_ptr<char[]> relay_buffer_;
   std::weak_ptr<proxy_relay> relay_;
   std::size_t discarded_bytes_ = 0;
-  std::size_t linger_bytes_ = 0;
+  std::int64_t linger_end_ns_ = 0;  ///< coarse clock: the lingering close ends here
   phase phase_ = phase::waiting;
   bool request_keep_alive_ = false;
   bool expect_continue_ = false;

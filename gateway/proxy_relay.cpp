@@ -23,6 +23,14 @@ bool stale_connection_error(const error_code& ec) noexcept {
          ec == net::error::connection_aborted;
 }
 
+/// The client's body broke its own framing (a bad chunk size, data past a
+/// chunk, a Content-Length trailer), as opposed to the client going away.
+bool malformed_body_error(const error_code& ec) noexcept {
+  return ec.category() == http::make_error_code(http::error::bad_chunk).category() &&
+         ec != http::error::partial_message && ec != http::error::end_of_stream &&
+         ec != http::error::need_buffer && ec != http::error::body_limit;
+}
+
 }  // namespace
 
 proxy_relay::proxy_relay(std::shared_ptr<relay_owner> owner, std::shared_ptr<upstream_pool> pool,
@@ -191,6 +199,10 @@ void proxy_relay::on_read_request_body(error_code ec, std::size_t n) {
   }
   if (ec == http::error::body_limit) {
     finish(relay_result::request_too_large);
+    return;
+  }
+  if (malformed_body_error(ec)) {
+    finish(relay_result::malformed_request_body);
     return;
   }
   if (ec) {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "gateway/bounded_parser.hpp"
 #include "gateway/coarse_deadline.hpp"
 #include "gateway/header_arena.hpp"
 #include "gateway/header_transform.hpp"
@@ -25,11 +26,12 @@ namespace ug::gateway {
 
 /// How an exchange ended, as far as the client connection is concerned.
 enum class relay_result : std::uint8_t {
-  completed,            ///< response fully relayed
-  integration_failure,  ///< nothing sent to the client: upstream refused/reset/closed first
-  integration_timeout,  ///< nothing sent to the client: no response header in time
-  request_too_large,    ///< nothing sent to the client: chunked body above max_body_bytes
-  aborted,              ///< the client went away, or the upstream broke mid-response
+  completed,               ///< response fully relayed
+  integration_failure,     ///< nothing sent to the client: upstream refused/reset/closed first
+  integration_timeout,     ///< nothing sent to the client: no response header in time
+  request_too_large,       ///< nothing sent to the client: chunked body above max_body_bytes
+  malformed_request_body,  ///< nothing sent to the client: the body's chunk framing is broken
+  aborted,                 ///< the client went away, or the upstream broke mid-response
 };
 
 /// The session side of a relay. Implemented by http_session.
@@ -41,10 +43,6 @@ class relay_owner {
   /// `client_keep_alive`: the response allows another request (completed only).
   virtual void on_relay_done(relay_result result, bool client_keep_alive) = 0;
 };
-
-/// Parsers whose header fields live in the exchange's header_arena.
-using request_parser = http::request_parser<http::buffer_body, arena_allocator<char>>;
-using response_parser = http::response_parser<http::buffer_body, arena_allocator<char>>;
 
 /// What a relay measured, for the metrics and the access log. Written by the
 /// relay until it reports to its owner, read by the owner afterwards.

@@ -29,6 +29,7 @@ void set_quota(admission_result& out, const quota_params& p, const quota_result&
   out.quota_remaining = q.remaining;
   out.quota_reset_ns = q.reset_after_ns;
   out.period = p.period;
+  out.quota_period_index = q.period_index;
 }
 
 /// Fewer whole tokens left is more constraining; on a tie, the slower refill.
@@ -100,6 +101,16 @@ admission_result admit(const admission_chain& chain, instant now) noexcept {
     set_throttle(out, *tightest_params, tightest);
   }
   return out;
+}
+
+void give_back(const admission_chain& chain, const admission_result& result) noexcept {
+  if (!result.allowed()) {
+    return;  // a refusal already gave everything back
+  }
+  refund_steps(chain, chain.step_count);
+  if (chain.quota != nullptr && result.has_quota) {
+    chain.counter->refund(result.quota_period_index);
+  }
 }
 
 }  // namespace ug::limiter

@@ -59,6 +59,7 @@ struct admission_result {
   std::int64_t quota_remaining = 0;
   std::int64_t quota_reset_ns = 0;
   quota_period period = quota_period::day;
+  std::int64_t quota_period_index = 0;  ///< the period counted in (for give_back)
 
   [[nodiscard]] bool allowed() const noexcept { return refused == refusal::none; }
 };
@@ -67,5 +68,12 @@ struct admission_result {
 /// every throttle in order, then counts the quota; the first refusal gives back
 /// every token already taken, and a throttled request is not counted.
 admission_result admit(const admission_chain& chain, instant now) noexcept;
+
+/// Thread-safe, lock-free, never throws. Undoes an admission that `admit`
+/// allowed (`result` is what it returned): every throttle of `chain` gets its
+/// token back and the quota its request, unless the quota has moved on to a
+/// later period. For a request found malformed after it was admitted, which
+/// must cost the key nothing.
+void give_back(const admission_chain& chain, const admission_result& result) noexcept;
 
 }  // namespace ug::limiter

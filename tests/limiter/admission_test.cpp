@@ -76,6 +76,40 @@ TEST(Admission, AllowedTakesOneTokenEverywhereAndCountsTheQuota) {
   EXPECT_EQ(r.period, quota_period::day);
 }
 
+TEST(Admission, GiveBackUndoesAnAllowedAdmissionEverywhere) {
+  fixture f({5, 5, 5, 5, 5});
+  ASSERT_TRUE(admit(f.chain(), t0).allowed());
+  const admission_result r = admit(f.chain(), t0);
+  ASSERT_TRUE(r.allowed());
+  give_back(f.chain(), r);
+  for (std::size_t i = 0; i < limit_level_count; ++i) {
+    EXPECT_EQ(f.tokens(i, t0), 4) << "bucket " << i << " has the second token back";
+  }
+  EXPECT_EQ(f.counter.used(f.quota, t0.utc_ns), 1) << "only the first request counts";
+}
+
+TEST(Admission, GiveBackOfARefusalChangesNothing) {
+  fixture f({5, 5, 5, 5, 5}, 1);
+  ASSERT_TRUE(admit(f.chain(), t0).allowed());
+  const admission_result refused = admit(f.chain(), t0);
+  ASSERT_EQ(refused.refused, refusal::quota_exceeded);
+  give_back(f.chain(), refused);
+  for (std::size_t i = 0; i < limit_level_count; ++i) {
+    EXPECT_EQ(f.tokens(i, t0), 4) << i;
+  }
+  EXPECT_EQ(f.counter.used(f.quota, t0.utc_ns), 1);
+}
+
+TEST(Admission, GiveBackAfterThePeriodRolledOverLeavesTheNewPeriodAlone) {
+  fixture f({5, 5, 5, 5, 5});
+  const admission_result r = admit(f.chain(), t0);
+  ASSERT_TRUE(r.allowed());
+  const instant next_day{t0.mono_ns + day_ns, t0.utc_ns + day_ns};
+  ASSERT_TRUE(admit(f.chain(), next_day).allowed());
+  give_back(f.chain(), r);
+  EXPECT_EQ(f.counter.used(f.quota, next_day.utc_ns), 1);
+}
+
 // Each level refuses in turn: the earlier buckets get their token back, the
 // later ones are never touched, and the quota does not count.
 class AdmissionRefusingLevel : public testing::TestWithParam<std::size_t> {};
