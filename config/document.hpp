@@ -101,13 +101,22 @@ struct rest_api {  // AWS RestApi + its resources
 };
 
 struct listener_settings {
-  std::string address = "127.0.0.1";
-  std::uint16_t port = 8080;  // 0: any free port (printed in the banner)
+  std::string address = "127.0.0.1";  // numeric IPv4/IPv6 (start-up resolves no names)
+  std::uint16_t port = 8080;          // 0: any free port (printed in the banner)
+};
+
+struct admin_settings {               // gateway.admin
+  std::string address = "127.0.0.1";  // numeric; non-loopback only with a token
+  std::uint16_t port = 9080;
+  /// SHA-256 of the bearer token (authToken or the content of authTokenFile):
+  /// the token itself is never kept. Unset: no authentication (loopback only).
+  std::optional<limiter::sha256_digest> auth_token_sha256;
+  bool operator==(const admin_settings&) const = default;
 };
 
 struct gateway_settings {  // everything that is not an AWS object
   listener_settings listener;
-  listener_settings admin{"127.0.0.1", 9080};
+  admin_settings admin;
   unsigned workers = 0;                           // 0: number of cores
   std::size_t max_header_bytes = 16 * 1024;       // -> 431
   std::size_t max_body_bytes = 10 * 1024 * 1024;  // -> 413 (AWS payload limit)

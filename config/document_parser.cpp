@@ -4,8 +4,10 @@
 #include <string_view>
 #include <utility>
 
+#include "config/admin_token.hpp"
 #include "config/aws_names.hpp"
 #include "config/content_hash.hpp"
+#include "config/ip_address.hpp"
 #include "config/suggest.hpp"
 #include "config/upstream_url.hpp"
 #include "limiter/quota_period.hpp"
@@ -40,6 +42,7 @@ constexpr string_view gateway_fields[] = {"listener",
                                           "metricsKeySeries",
                                           "reloadOnFileChange"};
 constexpr string_view listener_fields[] = {"address", "port"};
+constexpr string_view admin_fields[] = {"address", "port", "authToken", "authTokenFile"};
 constexpr string_view throttle_fields[] = {"burstLimit", "rateLimit"};
 constexpr string_view gateway_stage_fields[] = {"basePath", "upstream"};
 constexpr string_view upstream_fields[] = {
@@ -94,6 +97,8 @@ constexpr string_view period_names[] = {"DAY", "WEEK", "MONTH"};
 constexpr string_view offset_meaning_names[] = {"startDay", "initialRequests"};
 
 constexpr std::int64_t no_max = std::numeric_limits<std::int64_t>::max();
+// A token file holds one token (at most 4096 characters) and a line end.
+constexpr std::size_t max_admin_token_file_bytes = 64 * 1024;
 
 std::size_t utf8_length(string_view text) noexcept {
   std::size_t length = 0;
@@ -210,8 +215,8 @@ class parser {
           g.listener = *l;
       } else if (name == "admin") {
         has_admin = true;
-        if (auto l = read_listener(e, g.admin))
-          g.admin = *l;
+        if (auto a = read_admin(e, g.admin))
+          g.admin = *a;
       } else if (name == "workers") {
         if (auto n = bounded(e, 0, 1024))
           g.workers = static_cast<unsigned>(*n);
@@ -268,48 +273,112 @@ class parser {
       }
     });
     check_admin_listener(has_admin);
+    check_admin_exposure();
   }
 
-  /// The admin endpoints have no authentication: they must never answer on
-  /// the public port. Port 0 on both sides means two different free ports.
+  /// The admin endpoints (reload, metrics) must never answer on the public
+  /// port. Port 0 on both sides means two different free ports.
   void check_admin_listener(bool admin_given) {
     const gateway_settings& g = out_.doc.gateway;
     if (g.admin.port != g.listener.port || g.admin.port == 0)
       return;
-    const auto wildcard = [](const std::string& a) { return a == "0.0.0.0" || a == "::"; };
-    if (g.admin.address != g.listener.address && !wildcard(g.admin.address) &&
-        !wildcard(g.listener.address))
+    const auto admin = parse_ip_address(g.admin.address);
+    const auto data = parse_ip_address(g.listener.address);
+    if (!admin || !data)
+      return;  // reported at the address
+    if (*admin != *data && !admin->unspecified() && !data->unspecified())
       return;
     const json_reader::scope at(r_, admin_given ? "admin" : "listener");
     r_.error("the admin listener (" + g.admin.address + ":" + std::to_string(g.admin.port) +
              ") must differ from the data listener (" + g.listener.address + ":" +
              std::to_string(g.listener.port) +
-             "): the admin endpoints have no authentication and must not share the public port");
+             "): the admin endpoints (reload, metrics) must never share the public port");
+  }
+
+  /// Without a token the admin listener trusts whoever can connect, which
+  /// is only safe when that is this host.
+  void check_admin_exposure() {
+    const admin_settings& a = out_.doc.gateway.admin;
+    const auto address = parse_ip_address(a.address);
+    if (!address || address->loopback() || a.auth_token_sha256)
+      return;
+    const json_reader::scope admin(r_, "admin");
+    const json_reader::scope at(r_, "address");
+    r_.error("\"" + a.address +
+             "\" is not a loopback address, so other hosts could reach the admin endpoints "
+             "(POST /reload, /metrics): set gateway.admin.authToken or "
+             "gateway.admin.authTokenFile (then every admin request except GET /healthz and GET "
+             "/readyz must carry \"Authorization: Bearer <token>\"), or bind \"127.0.0.1\" or "
+             "\"::1\"");
+  }
+
+  /// gateway.listener/admin "address" and "port"; false if the member was invalid.
+  bool read_bind_member(string_view name, dom::element e, std::string& address,
+                        std::uint16_t& port) {
+    if (name == "address") {
+      const auto s = r_.string(e);
+      if (!s)
+        return false;
+      if (std::string why = bind_address_problem(*s); !why.empty()) {
+        r_.error(std::move(why));
+        return false;
+      }
+      address = std::string(*s);
+    } else if (name == "port") {
+      const auto n = bounded(e, 0, 65535);
+      if (!n)
+        return false;
+      port = static_cast<std::uint16_t>(*n);
+    }
+    return true;
   }
 
   std::optional<listener_settings> read_listener(dom::element v, listener_settings value) {
     bool ok = true;
     r_.members(v, {listener_fields, {}}, [&](string_view name, dom::element e) {
-      if (name == "address") {
-        const auto s = r_.string(e);
-        if (s && (s->empty() || has_control_char(*s) || s->find(' ') != string_view::npos)) {
-          r_.error("must be an IP address or host name");
-          ok = false;
-        } else if (s) {
-          value.address = std::string(*s);
-        } else {
-          ok = false;
-        }
-      } else if (name == "port") {
-        if (auto n = bounded(e, 0, 65535))
-          value.port = static_cast<std::uint16_t>(*n);
-        else
-          ok = false;
-      }
+      ok = read_bind_member(name, e, value.address, value.port) && ok;
     });
     if (!ok)
       return std::nullopt;
     return value;
+  }
+
+  std::optional<admin_settings> read_admin(dom::element v, admin_settings value) {
+    bool ok = true;
+    bool has_token = false;
+    bool has_token_file = false;
+    r_.members(v, {admin_fields, {}}, [&](string_view name, dom::element e) {
+      if (name == "authToken") {
+        has_token = true;
+        const auto s = r_.string(e);
+        ok = s && admin_token(*s, value) && ok;
+      } else if (name == "authTokenFile") {
+        has_token_file = true;
+        const auto s = r_.string(e);
+        const auto content =
+            s ? r_.read_secret_file(*s, max_admin_token_file_bytes) : std::optional<std::string>();
+        ok = content && admin_token(strip_final_line_end(*content), value) && ok;
+      } else {
+        ok = read_bind_member(name, e, value.address, value.port) && ok;
+      }
+    });
+    if (has_token && has_token_file) {
+      r_.error("give either 'authToken' or 'authTokenFile', not both");
+      ok = false;
+    }
+    if (!ok)
+      return std::nullopt;
+    return value;
+  }
+
+  /// Keeps only the token's digest; the reason for a bad token never quotes it.
+  bool admin_token(string_view token, admin_settings& into) {
+    if (std::string why = admin_token_problem(token); !why.empty()) {
+      r_.error(std::move(why));
+      return false;
+    }
+    into.auth_token_sha256 = sha256_of(token);
+    return true;
   }
 
   /// ThrottleSettings: both members are required (a bucket needs both).

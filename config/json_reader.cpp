@@ -38,12 +38,18 @@ std::string_view type_name(dom::element_type t) noexcept {
   return "a value";
 }
 
+std::string size_text(std::size_t bytes) {
+  if (bytes >= 1024 * 1024)
+    return std::to_string(bytes / (1024 * 1024)) + " MiB";
+  return std::to_string(bytes / 1024) + " KiB";
+}
+
 struct file_bytes {
   std::string bytes;
   std::string problem;  ///< "" on success
 };
 
-file_bytes read_file(const std::filesystem::path& path) {
+file_bytes read_file(const std::filesystem::path& path, std::size_t max_bytes = max_file_bytes) {
   file_bytes result;
   // Only regular files: a name such as /dev/stdin or a FIFO would block the
   // load (and the fuzzer would find it).
@@ -66,8 +72,8 @@ file_bytes read_file(const std::filesystem::path& path) {
   for (;;) {
     const std::size_t n = std::fread(buffer, 1, sizeof buffer, f);
     result.bytes.append(buffer, n);
-    if (result.bytes.size() > max_file_bytes) {
-      result.problem = "the file is larger than 512 MiB";
+    if (result.bytes.size() > max_bytes) {
+      result.problem = "the file is larger than " + size_text(max_bytes);
       break;
     }
     if (n < sizeof buffer) {
@@ -127,6 +133,31 @@ std::optional<dom::element> json_reader::parse_text(std::string_view text, std::
   }
   parsers_.push_back(std::move(parser));
   return root;
+}
+
+std::optional<std::string> json_reader::read_secret_file(std::string_view name,
+                                                         std::size_t max_bytes) {
+  if (name.empty()) {
+    error("a file name must not be empty");
+    return std::nullopt;
+  }
+  const std::filesystem::path resolved =
+      (file_dirs_[file_] / std::filesystem::path(name)).lexically_normal();
+  file_bytes content = read_file(resolved, max_bytes);
+  if (!content.problem.empty()) {
+    std::string message = "cannot read file '";
+    message += name;
+    message += "'";
+    if (resolved.string() != name)
+      message += " (" + resolved.string() + ")";
+    message += ": " + content.problem;
+    error(std::move(message));
+    return std::nullopt;
+  }
+  // Listed for reloadOnFileChange, but kept out of the content hash: the
+  // hash is published as a metric, and a secret is no part of "which config".
+  (void)diag_.add_file(resolved.string());
+  return std::move(content.bytes);
 }
 
 std::optional<json_reader::opened_file> json_reader::open_file(std::string_view name) {

@@ -57,6 +57,12 @@ class json_reader {
   /// Parses the main document; nullopt after reporting why it is not JSON.
   std::optional<simdjson::dom::element> parse_main(std::string_view text);
 
+  /// The bytes of file `name` (resolved like the list files), for a secret:
+  /// not added to the content hash, never quoted in an error. Reports at the
+  /// current path why it cannot be read (missing, not a regular file, more
+  /// than `max_bytes`) and returns nullopt.
+  std::optional<std::string> read_secret_file(std::string_view name, std::size_t max_bytes);
+
   /// Records an error at the current file and path.
   void error(std::string message);
   /// The current file and path (to report cross-reference errors later).

@@ -8,6 +8,7 @@
 
 #include "config/content_hash.hpp"
 #include "config/json_path.hpp"
+#include "config/key_reference.hpp"
 #include "config/suggest.hpp"
 #include "config/validator.hpp"
 
@@ -200,6 +201,7 @@ void validate_plans(const parsed_document& parsed, diagnostics& diag, const stag
     for (const api_key& key : doc.api_keys)
       key_id_list.push_back(key.id);
 
+  key_value_owners value_owners(doc.api_keys);
   std::unordered_set<std::uint64_t> memberships;             // plan << 32 | key
   std::unordered_map<std::uint64_t, std::size_t> key_stage;  // key << 32 | stage -> plan
   memberships.reserve(doc.usage_plan_keys.size());
@@ -215,9 +217,9 @@ void validate_plans(const parsed_document& parsed, diagnostics& diag, const stag
         continue;
       const auto key_it = key_ids.find(entry.key_id);
       if (key_it == key_ids.end()) {
-        diag.error(at_member(where.usage_plan_keys[i], "id"),
-                   "API key " + in_quotes(entry.key_id) + " is not in apiKeys" +
-                       suggestion(entry.key_id, key_id_list));
+        diag.error(
+            at_member(where.usage_plan_keys[i], "id"),
+            unknown_key_message(entry.key_id, value_owners, suggestion(entry.key_id, key_id_list)));
         continue;
       }
       const api_key& key = doc.api_keys[key_it->second];

@@ -18,6 +18,13 @@ struct admin_request {
   std::string_view path;    ///< target up to '?'
   std::string_view query;   ///< after '?', "" if none
   std::string_view body;
+  /// Header values admin_access judges ("" when absent).
+  std::string_view host;
+  std::string_view origin;
+  std::string_view content_type;
+  std::string_view authorization;
+  bool has_origin = false;        ///< an Origin header was sent, even an empty one
+  bool has_content_type = false;  ///< a Content-Type header was sent, even an empty one
   /// "{name}" captures of the matched pattern, in pattern order (set by dispatch()).
   std::vector<std::pair<std::string_view, std::string_view>> params;
 

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <list>
 #include <optional>
 #include <string_view>
 #include <thread>
@@ -47,44 +48,88 @@ void add_operations_routes(admin_routes& routes, operations_callbacks callbacks)
 
 namespace {
 
+class admin_session;
+
 /// What every connection of one server shares; sessions keep it alive, so
 /// nothing a pending handler touches can die before it.
 struct admin_shared {
   admin_routes routes;
   admin_server_options options;
-  std::size_t connections = 0;  // admin thread only
+  /// Every open connection, the one that has waited longest for its client
+  /// first (the one a new connection closes at the limit). Admin thread only.
+  std::list<admin_session*> by_wait;
 };
 
 class admin_session : public std::enable_shared_from_this<admin_session> {
  public:
   admin_session(tcp::socket socket, std::shared_ptr<admin_shared> shared)
       : stream_(std::move(socket)), shared_(std::move(shared)) {
-    ++shared_->connections;
+    place_ = shared_->by_wait.insert(shared_->by_wait.end(), this);
   }
   admin_session(const admin_session&) = delete;
   admin_session& operator=(const admin_session&) = delete;
-  ~admin_session() { --shared_->connections; }
+  ~admin_session() { unlist(); }
 
   void run() {
     net::dispatch(stream_.get_executor(),
                   beast::bind_front_handler(&admin_session::do_read, shared_from_this()));
   }
 
+  /// Closes the connection to make room for a new one. Its pending operation
+  /// ends with an error; a completion already queued is ignored.
+  void evict() {
+    evicted_ = true;
+    unlist();
+    stream_.close();
+  }
+
  private:
-  std::chrono::milliseconds timeout() const {
-    return std::chrono::milliseconds(shared_->options.io_timeout_ms);
+  static std::chrono::milliseconds ms(std::int64_t n) { return std::chrono::milliseconds(n); }
+
+  /// A new wait for the client begins: this connection becomes the youngest.
+  void waiting() {
+    if (listed_)
+      shared_->by_wait.splice(shared_->by_wait.end(), shared_->by_wait, place_);
+  }
+  void unlist() {
+    if (listed_)
+      shared_->by_wait.erase(place_);
+    listed_ = false;
   }
 
   void do_read() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(shared_->options.max_header_bytes));
     parser_->body_limit(shared_->options.max_body_bytes);
-    stream_.expires_after(timeout());
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&admin_session::on_read, shared_from_this()));
+    waiting();
+    stream_.expires_after(ms(shared_->options.idle_timeout_ms));
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&admin_session::on_header, shared_from_this()));
   }
 
-  void on_read(error_code ec, std::size_t) {
+  void on_header(error_code ec, std::size_t) {
+    if (evicted_)
+      return;
+    if (ec)
+      return on_read_error(ec);
+    if (parser_->is_done())
+      return on_request();
+    waiting();
+    stream_.expires_after(ms(shared_->options.io_timeout_ms));
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&admin_session::on_body, shared_from_this()));
+  }
+
+  void on_body(error_code ec, std::size_t) {
+    if (evicted_)
+      return;
+    if (ec)
+      return on_read_error(ec);
+    on_request();
+  }
+
+  void on_read_error(error_code ec) {
     if (ec == http::error::end_of_stream)
       return do_close();
     if (ec == http::error::body_limit) {
@@ -93,14 +138,14 @@ class admin_session : public std::enable_shared_from_this<admin_session> {
     if (ec == http::error::header_limit) {
       return send(json_answer(431, "message", "request header too large"), 11, false);
     }
-    if (ec) {
-      // Timeouts and resets: the connection simply ends. A parse error gets
-      // a 400 so a confused client sees why.
-      if (ec.category() == make_error_code(http::error::bad_target).category()) {
-        return send(json_answer(400, "message", "malformed request"), 11, false);
-      }
-      return;
+    // Timeouts and resets: the connection simply ends. A parse error gets
+    // a 400 so a confused client sees why.
+    if (ec.category() == make_error_code(http::error::bad_target).category()) {
+      return send(json_answer(400, "message", "malformed request"), 11, false);
     }
+  }
+
+  void on_request() {
     auto& req = parser_->get();
     const std::string_view target = req.target();
     const auto q = target.find('?');
@@ -109,6 +154,19 @@ class admin_session : public std::enable_shared_from_this<admin_session> {
     request.path = target.substr(0, q);
     request.query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
     request.body = req.body();
+    request.host = req[http::field::host];
+    request.authorization = req[http::field::authorization];
+    if (const auto origin = req.find(http::field::origin); origin != req.end()) {
+      request.has_origin = true;
+      request.origin = origin->value();
+    }
+    if (const auto type = req.find(http::field::content_type); type != req.end()) {
+      request.has_content_type = true;
+      request.content_type = type->value();
+    }
+    if (auto refusal = refuse_admin_request(shared_->options.access, request)) {
+      return send(std::move(*refusal), req.version(), req.keep_alive());
+    }
     send(shared_->routes.dispatch(request), req.version(), req.keep_alive());
   }
 
@@ -121,14 +179,15 @@ class admin_session : public std::enable_shared_from_this<admin_session> {
     response_->body() = std::move(answer.body);
     response_->keep_alive(keep_alive);
     response_->prepare_payload();
-    stream_.expires_after(timeout());
+    waiting();
+    stream_.expires_after(ms(shared_->options.io_timeout_ms));
     http::async_write(
         stream_, *response_,
         beast::bind_front_handler(&admin_session::on_write, shared_from_this(), keep_alive));
   }
 
   void on_write(bool keep_alive, error_code ec, std::size_t) {
-    if (ec)
+    if (ec || evicted_)
       return;
     if (!keep_alive)
       return do_close();
@@ -142,6 +201,7 @@ class admin_session : public std::enable_shared_from_this<admin_session> {
   void do_close() {
     error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    waiting();
     stream_.expires_after(std::chrono::seconds(1));
     do_discard();
   }
@@ -152,7 +212,7 @@ class admin_session : public std::enable_shared_from_this<admin_session> {
   }
   void on_discard(error_code ec, std::size_t n) {
     discarded_bytes_ += n;
-    if (ec || discarded_bytes_ > max_discard_bytes)
+    if (ec || evicted_ || discarded_bytes_ > max_discard_bytes)
       return;
     do_discard();
   }
@@ -164,6 +224,9 @@ class admin_session : public std::enable_shared_from_this<admin_session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::string_body>> response_;
   std::shared_ptr<admin_shared> shared_;
+  std::list<admin_session*>::iterator place_;
+  bool listed_ = true;
+  bool evicted_ = false;
   std::array<char, 4096> discard_{};
   std::size_t discarded_bytes_ = 0;
 };
@@ -207,10 +270,13 @@ class admin_listener : public std::enable_shared_from_this<admin_listener> {
     if (!acceptor_.is_open())
       return;
     if (!ec) {
-      if (shared_->connections < shared_->options.max_connections) {
+      // Room for the newcomer (a health probe, usually) before a client that
+      // sits on its connection: the longest waiter has had its chance.
+      auto& open = shared_->by_wait;
+      if (open.size() >= shared_->options.max_connections && !open.empty())
+        open.front()->evict();
+      if (open.size() < shared_->options.max_connections)
         std::make_shared<admin_session>(std::move(socket), shared_)->run();
-      }
-      // else: the socket closes here; admin clients are few and retry.
     }
     do_accept();
   }

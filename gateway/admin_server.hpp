@@ -4,7 +4,14 @@
 // gateway.admin). It serves whatever admin_routes holds; add_operations_routes()
 // installs GET /metrics, GET /healthz, GET /readyz and POST /reload. Handlers
 // run on the admin thread, one request at a time, so a slow reload delays
-// other admin requests but never the data plane.
+// other admin requests but never the data plane. Every request passes
+// admin_access first (bearer token, DNS rebinding, cross-site requests).
+//
+// Health must stay reachable when clients hold connections open: a
+// connection gets idle_timeout_ms to send a complete request header (after
+// it opens, and again after each answer), and a connection arriving at
+// max_connections closes the open one that has waited longest for its
+// client instead of being refused.
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -13,6 +20,7 @@
 
 #include <boost/system/error_code.hpp>
 
+#include "gateway/admin_access.hpp"
 #include "gateway/admin_routes.hpp"
 
 namespace ug::gateway {
@@ -22,8 +30,13 @@ struct admin_server_options {
   std::uint16_t port = 9080;          ///< 0: any free port (see admin_server::port())
   std::size_t max_header_bytes = 8 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;  ///< -> 413
-  std::int64_t io_timeout_ms = 10'000;       ///< per read/write; idle keep-alive included
-  std::size_t max_connections = 64;          ///< further connections are closed at once
+  /// From the connection's start, or its previous answer, to a complete
+  /// request header; an idle keep-alive connection closes when it passes.
+  std::int64_t idle_timeout_ms = 2'000;
+  std::int64_t io_timeout_ms = 10'000;  ///< reading a request body; writing an answer
+  /// Open connections; one more closes the one that waited longest for its client.
+  std::size_t max_connections = 64;
+  admin_access_policy access;
 };
 
 /// What POST /reload reports.

@@ -48,8 +48,9 @@ void print_banner(const config::compiled_config& cfg, const std::string& path, u
   std::printf("  config:    %s (sha256 %s)%s\n", path.c_str(), cfg.content_sha256_hex().c_str(),
               g.reload_on_file_change ? ", reloaded when the files change" : "");
   std::printf("  listener:  http://%s:%u\n", g.listener.address.c_str(), unsigned{g.listener.port});
-  std::printf("  admin:     http://%s:%u (/metrics /healthz /readyz, POST /reload)\n",
-              g.admin.address.c_str(), unsigned{g.admin.port});
+  std::printf("  admin:     http://%s:%u (/metrics /healthz /readyz, POST /reload)%s\n",
+              g.admin.address.c_str(), unsigned{g.admin.port},
+              g.admin.auth_token_sha256 ? ", bearer token required" : "");
   std::printf("  workers:   %u\n", workers);
   std::printf("  files:     open-file limit %llu (maxConnections %zu needs %llu)\n",
               static_cast<unsigned long long>(files.limit), g.max_connections,

@@ -104,6 +104,7 @@ error_code server::start_admin() {
   admin_server_options options;
   options.address = snapshot->gateway().admin.address;
   options.port = snapshot->gateway().admin.port;
+  options.access.bearer_token_sha256 = snapshot->gateway().admin.auth_token_sha256;
   admin_ = std::make_unique<admin_server>(std::move(routes), std::move(options));
   return admin_->start();
 }

@@ -6,9 +6,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
+
+#include "limiter/key_table.hpp"
+#include "tests/support/process.hpp"  // temp_dir
 
 namespace ug::config {
 namespace {
@@ -95,6 +99,10 @@ std::string plan_with_method_throttle(const std::string& key, bool plan_throttle
          R"(": {"burstLimit": 1, "rateLimit": 1}}}])" +
          (plan_throttle ? R"(, "throttle": {"burstLimit": 5, "rateLimit": 10})" : "") + "}]";
 }
+
+/// printf %s test-key-value-000000000002 | sha256sum
+constexpr const char* digest_of_value_2 =
+    "709d60d674bad40908d0f4b536e6849b514f876fa23214cf9fd4298b0166125c";
 
 const std::vector<error_case>& error_cases() {
   static const std::vector<error_case> cases = {
@@ -216,6 +224,24 @@ const std::vector<error_case>& error_cases() {
        "usagePlanKeys.p9", "usage plan 'p9' is not in usagePlans"},
       {"UnknownKeyInPlanKeys", [](sections& s) { s.usage_plan_keys = R"({"p1": [{"id": "k9"}]})"; },
        "usagePlanKeys.p1[0].id", "API key 'k9' is not in apiKeys"},
+      {"UnknownKeyOfKeyValueLength",
+       [](sections& s) { s.usage_plan_keys = R"({"p1": [{"id": "not-a-key-id-but-26-chars!"}]})"; },
+       "usagePlanKeys.p1[0].id",
+       "an API key id of 26 characters (not shown: it looks like a key value) is not in apiKeys"},
+      {"KeyValueWrittenWhereItsIdBelongs",
+       [](sections& s) {
+         s.usage_plan_keys = R"({"p1": [{"id": "test-key-value-000000000001"}]})";
+       },
+       "usagePlanKeys.p1[0].id", "this is the value of API key 'k1' (not shown), not a key id"},
+      {"DigestKeyValueWrittenWhereItsIdBelongs",
+       [](sections& s) {
+         // printf %s test-key-value-000000000002 | sha256sum
+         s.api_keys = R"([{"id": "k1", "value": "test-key-value-000000000001"},
+           {"id": "k2", "valueSha256": ")" +
+                      std::string(digest_of_value_2) + R"("}])";
+         s.usage_plan_keys = R"({"p1": [{"id": "test-key-value-000000000002"}]})";
+       },
+       "usagePlanKeys.p1[0].id", "this is the value of API key 'k2' (not shown)"},
       {"UnknownApiInPlan",
        [](sections& s) {
          s.usage_plans = R"([{"id": "p1", "apiStages": [{"apiId": "api2", "stage": "v1"}]}])";
@@ -373,6 +399,12 @@ const std::vector<error_case>& error_cases() {
       {"ResourcePathEmptySegment",
        [](sections& s) { s.rest_apis = api_with_resources(R"([{"path": "/a//b"}])"); },
        "restApis[0].resources[0].path", "empty segment"},
+      {"ResourcePathDotDotSegment",
+       [](sections& s) { s.rest_apis = api_with_resources(R"([{"path": "/a/../b"}])"); },
+       "restApis[0].resources[0].path", "may not be '.' or '..'"},
+      {"ResourcePathDotSegment",
+       [](sections& s) { s.rest_apis = api_with_resources(R"([{"path": "/."}])"); },
+       "restApis[0].resources[0].path", "may not be '.' or '..'"},
       {"ResourcePathTrailingSlash",
        [](sections& s) { s.rest_apis = api_with_resources(R"([{"path": "/a/"}])"); },
        "restApis[0].resources[0].path", "must not end with '/'"},
@@ -481,6 +513,69 @@ const std::vector<error_case>& error_cases() {
       {"ListenerOnTheDefaultAdminPort",
        [](sections& s) { s.gateway = gateway_with(R"("listener": {"port": 9080})"); },
        "gateway.listener", "the admin listener (127.0.0.1:9080) must differ"},
+      // listener addresses: start-up binds numeric addresses and resolves no names
+      {"ListenerAddressIsAHostName",
+       [](sections& s) { s.gateway = gateway_with(R"("listener": {"address": "localhost"})"); },
+       "gateway.listener.address", R"("localhost" is a host name)"},
+      {"AdminAddressIsAHostName",
+       [](sections& s) { s.gateway = gateway_with(R"("admin": {"address": "localhost"})"); },
+       "gateway.admin.address", R"(use "127.0.0.1")"},
+      {"ListenerAddressIsADnsName",
+       [](sections& s) {
+         s.gateway = gateway_with(R"("listener": {"address": "gateway.example.com"})");
+       },
+       "gateway.listener.address", "is not a numeric IP address"},
+      {"ListenerAddressWithBrackets",
+       [](sections& s) { s.gateway = gateway_with(R"("listener": {"address": "[::1]"})"); },
+       "gateway.listener.address", R"(without them ("::1"))"},
+      {"ListenerAddressWithPort",
+       [](sections& s) {
+         s.gateway = gateway_with(R"("listener": {"address": "127.0.0.1:8080"})");
+       },
+       "gateway.listener.address", "is not a numeric IP address"},
+      {"ListenerAddressWithZone",
+       [](sections& s) { s.gateway = gateway_with(R"("listener": {"address": "fe80::1%eth0"})"); },
+       "gateway.listener.address", "zone"},
+      {"ListenerAddressEmpty",
+       [](sections& s) { s.gateway = gateway_with(R"("listener": {"address": ""})"); },
+       "gateway.listener.address", "must be a numeric IP address"},
+      // the admin listener beyond loopback needs a bearer token
+      {"AdminOnEveryInterfaceWithoutAToken",
+       [](sections& s) { s.gateway = gateway_with(R"("admin": {"address": "0.0.0.0"})"); },
+       "gateway.admin.address", R"("0.0.0.0" is not a loopback address)"},
+      {"AdminOnAnInterfaceAddressWithoutAToken",
+       [](sections& s) { s.gateway = gateway_with(R"("admin": {"address": "10.1.2.3"})"); },
+       "gateway.admin.address", "set gateway.admin.authToken or gateway.admin.authTokenFile"},
+      {"AdminOnIpv6EveryInterfaceWithoutAToken",
+       [](sections& s) { s.gateway = gateway_with(R"("admin": {"address": "::"})"); },
+       "gateway.admin.address", "is not a loopback address"},
+      {"AdminTokenTooShort",
+       [](sections& s) {
+         s.gateway = gateway_with(R"("admin": {"address": "0.0.0.0", "authToken": "short"})");
+       },
+       "gateway.admin.authToken", "at least 32 characters (it has 5)"},
+      {"AdminTokenWithASpace",
+       [](sections& s) {
+         s.gateway = gateway_with(R"("admin": {"authToken": "0123456789abcdef 0123456789abcdef"})");
+       },
+       "gateway.admin.authToken", "character 17 is not one of them"},
+      {"AdminTokenNotAString",
+       [](sections& s) { s.gateway = gateway_with(R"("admin": {"authToken": 12345})"); },
+       "gateway.admin.authToken", "must be a string"},
+      {"AdminTokenAndTokenFile",
+       [](sections& s) {
+         s.gateway = gateway_with(R"("admin": {"authToken": ")" + std::string(40, 'a') +
+                                  R"(", "authTokenFile": "token.txt"})");
+       },
+       "gateway.admin", "either 'authToken' or 'authTokenFile', not both"},
+      {"AdminTokenFileMissing",
+       [](sections& s) {
+         s.gateway = gateway_with(R"("admin": {"authTokenFile": "no-such-token-file"})");
+       },
+       "gateway.admin.authTokenFile", "cannot read file 'no-such-token-file'"},
+      {"AdminTokenFileEmptyName",
+       [](sections& s) { s.gateway = gateway_with(R"("admin": {"authTokenFile": ""})"); },
+       "gateway.admin.authTokenFile", "must not be empty"},
       {"HttpsUpstream",
        [](sections& s) {
          s.gateway = R"({"stages": {"api1/v1": {"upstream": {"url": "https://llm:443"}}}})";
@@ -662,6 +757,72 @@ TEST(LoaderValidation, OffsetsInsideTheirRangesAreAccepted) {
   EXPECT_EQ(r.doc->usage_plans[0].quota->offset, 999);
 }
 
+// ---- listener addresses and the admin token ----
+
+constexpr const char* admin_token = "0123456789abcdef0123456789abcdef-admin";
+
+TEST(LoaderValidation, NumericAddressesAreAccepted) {
+  for (const char* address : {"127.0.0.1", "0.0.0.0", "::1", "::", "10.1.2.3", "fd00::7"}) {
+    sections s;
+    s.gateway = gateway_with(R"("listener": {"address": ")" + std::string(address) + R"("})");
+    const load_result r = load_string(s.json());
+    ASSERT_TRUE(r.doc.has_value()) << address << "\n" << all_errors(r);
+    EXPECT_EQ(r.doc->gateway.listener.address, address);
+  }
+}
+
+TEST(LoaderValidation, LoopbackAdminAddressesNeedNoToken) {
+  for (const char* address : {"127.0.0.1", "127.0.0.2", "::1", "::ffff:127.0.0.1"}) {
+    sections s;
+    s.gateway = gateway_with(R"("admin": {"address": ")" + std::string(address) + R"("})");
+    const load_result r = load_string(s.json());
+    ASSERT_TRUE(r.doc.has_value()) << address << "\n" << all_errors(r);
+    EXPECT_FALSE(r.doc->gateway.admin.auth_token_sha256.has_value());
+  }
+}
+
+TEST(LoaderValidation, AnAdminBeyondLoopbackWithATokenKeepsOnlyItsDigest) {
+  sections s;
+  s.gateway = gateway_with(R"("admin": {"address": "0.0.0.0", "port": 9443, "authToken": ")" +
+                           std::string(admin_token) + R"("})");
+  const load_result r = load_string(s.json());
+  ASSERT_TRUE(r.doc.has_value()) << all_errors(r);
+  const admin_settings& admin = r.doc->gateway.admin;
+  EXPECT_EQ(admin.address, "0.0.0.0");
+  EXPECT_EQ(admin.port, 9443);
+  ASSERT_TRUE(admin.auth_token_sha256.has_value());
+  EXPECT_EQ(*admin.auth_token_sha256, limiter::sha256(admin_token));
+}
+
+TEST(LoaderValidation, TheTokenFileIsReadWithoutItsLineEndAndKeptOutOfTheContentHash) {
+  const test::temp_dir dir;
+  sections s;
+  s.gateway = gateway_with(R"("admin": {"address": "::", "authTokenFile": "secrets/admin-token"})");
+  dir.write("secrets/admin-token", std::string(admin_token) + "\r\n");
+  const load_result first = load_string(s.json(), dir.path());
+  ASSERT_TRUE(first.doc.has_value()) << all_errors(first);
+  ASSERT_TRUE(first.doc->gateway.admin.auth_token_sha256.has_value());
+  EXPECT_EQ(*first.doc->gateway.admin.auth_token_sha256, limiter::sha256(admin_token));
+  // Watched by reloadOnFileChange like every file the document names.
+  const auto& files = first.doc->source_files;
+  EXPECT_NE(std::find(files.begin(), files.end(), (dir.path() / "secrets/admin-token").string()),
+            files.end());
+
+  // Another token: another digest, the same content hash (a published metric).
+  dir.write("secrets/admin-token", std::string(admin_token) + "-rotated\n");
+  const load_result second = load_string(s.json(), dir.path());
+  ASSERT_TRUE(second.doc.has_value()) << all_errors(second);
+  EXPECT_EQ(*second.doc->gateway.admin.auth_token_sha256,
+            limiter::sha256(std::string(admin_token) + "-rotated"));
+  EXPECT_EQ(first.content_sha256_hex, second.content_sha256_hex);
+
+  dir.write("secrets/admin-token", "too-short\n");
+  const load_result bad = load_string(s.json(), dir.path());
+  ASSERT_EQ(bad.errors.size(), 1u) << all_errors(bad);
+  EXPECT_EQ(bad.errors[0].json_path, "gateway.admin.authTokenFile");
+  EXPECT_THAT(bad.errors[0].message, HasSubstr("at least 32 characters (it has 9)"));
+}
+
 // ---- secrets ----
 
 constexpr const char* secret_a = "SECRET-aaaa-zz91-distinctive";
@@ -694,6 +855,22 @@ std::vector<std::string> configs_with_secrets() {
   s.api_keys = R"([{"id": "k1", "value": ")" + a +
                R"(", "enabled": "no"}, {"id": "k1", "value": ")" + b + R"("}])";
   configs.push_back(s.json());  // duplicate ids and a type error next to a value
+  s = {};
+  s.api_keys = R"([{"id": "k1", "value": ")" + a + R"("}])";
+  s.usage_plan_keys = R"({"p1": [{"id": ")" + a + R"("}]})";
+  configs.push_back(s.json());  // a key's value where its id belongs
+  s = {};
+  s.usage_plan_keys = R"({"p1": [{"id": ")" + b + R"("}]})";
+  configs.push_back(s.json());  // an unknown id of key value length
+  s = {};
+  s.usage_plan_keys = R"({"p1": [{"id": ")" + b + R"("}], "p9": [{"id": ")" + a + R"("}]})";
+  configs.push_back(s.json());  // the same in an unknown plan's list
+  s = {};
+  s.gateway = gateway_with(R"("admin": {"address": "0.0.0.0", "authToken": "SECRET-short"})");
+  configs.push_back(s.json());  // an admin token too short
+  s = {};
+  s.gateway = gateway_with(R"("admin": {"authToken": ")" + a + R"( with spaces"})");
+  configs.push_back(s.json());  // an admin token with characters a bearer token cannot have
   return configs;
 }
 

@@ -5,11 +5,13 @@
 #   3. the Grafana dashboard is JSON, uses the provisioned datasource, and every
 #      PromQL expression in it parses (promtool check rules);
 #   4. docker/usagegate.json passes `usagegate --check-config` and fits the
-#      container (0.0.0.0 listeners, admin port = Prometheus target = Dockerfile);
+#      container (0.0.0.0 listeners, admin port = Prometheus target = Dockerfile,
+#      the admin token file = Prometheus's credentials_file);
 #   5. mock-llm and usagegate, started from BIN_DIR with that config moved to
 #      127.0.0.1 and free ports, answer 200 / 403 / 429, the Dockerfile's
-#      HEALTHCHECK command passes against the admin port, and every metric name
-#      the dashboard queries is in /metrics; SIGTERM then stops usagegate with 0.
+#      HEALTHCHECK command passes against the admin port, /metrics answers 401
+#      without the admin token and, with it, has every metric name the
+#      dashboard queries; SIGTERM then stops usagegate with 0.
 #
 # Usage: tests/docker/validate.sh BIN_DIR     (e.g. build/debug/bin)
 # Needs: docker-compose, promtool, python3, curl (all in scripts/install-deps).
@@ -167,19 +169,26 @@ pass "dashboard JSON, datasource uid and PromQL"
 # ---- 4. Container config ----------------------------------------------------
 "$BIN_DIR/usagegate" --check-config "$CONFIG" >"$WORK/check.out" 2>&1 ||
   { show_log "$WORK/check.out"; fail "usagegate --check-config $CONFIG"; }
-# Prints "listener_address listener_port admin_address admin_port" (defaults applied).
-read -r l_addr l_port a_addr a_port < <(python3 - "$CONFIG" <<'EOF'
+# Prints "listener_address listener_port admin_address admin_port admin_token_file"
+# (defaults applied; "-" for no token file).
+read -r l_addr l_port a_addr a_port a_token < <(python3 - "$CONFIG" <<'EOF'
 import json, sys
 g = json.load(open(sys.argv[1])).get("gateway", {})
 l, a = g.get("listener", {}), g.get("admin", {})
 print(l.get("address", "127.0.0.1"), l.get("port", 8080),
-      a.get("address", "127.0.0.1"), a.get("port", 9080))
+      a.get("address", "127.0.0.1"), a.get("port", 9080), a.get("authTokenFile", "-"))
 EOF
 ) || fail "cannot read $CONFIG"
 [[ "$l_addr" == 0.0.0.0 && "$a_addr" == 0.0.0.0 ]] ||
   fail "$CONFIG: listener and admin must bind 0.0.0.0 in a container (got $l_addr, $a_addr)"
 grep -q "\"usagegate:$a_port\"" "$PROM_FILE" ||
   fail "$PROM_FILE does not scrape usagegate:$a_port (gateway.admin.port of $CONFIG)"
+# An admin on 0.0.0.0 needs a token, and Prometheus must send the same one.
+[[ "$a_token" != - ]] || fail "$CONFIG: gateway.admin has no authTokenFile"
+grep -Eq "^ *credentials_file: *$(basename "$a_token") *\$" "$PROM_FILE" ||
+  fail "$PROM_FILE does not read the admin token from $(basename "$a_token") (gateway.admin.authTokenFile)"
+grep -q "/$(basename "$a_token"):/etc/prometheus/$(basename "$a_token"):ro" "$COMPOSE_FILE" ||
+  fail "$COMPOSE_FILE does not mount the admin token beside prometheus.yml"
 grep -Eq "^EXPOSE .*\b$l_port\b.*\b$a_port\b" "$DOCKERFILE" ||
   fail "$DOCKERFILE does not EXPOSE $l_port and $a_port"
 grep -q "^ENV UG_ADMIN_PORT=$a_port\$" "$DOCKERFILE" ||
@@ -210,13 +219,19 @@ MOCK_PORT=$(port_from "$WORK/mock.log" '^mock-llm: listening on ')
 
 # The container config, moved to loopback and free ports, forwarding to the mock
 # (upstream base paths kept), with no state directory and no access log.
-python3 - "$CONFIG" "$WORK/usagegate.json" "$MOCK_PORT" "$WORK/keys" <<'EOF' || fail "no loopback config"
-import json, re, sys
-src, dst, mock_port, keys_path = sys.argv[1:5]
+python3 - "$CONFIG" "$WORK/usagegate.json" "$MOCK_PORT" "$WORK/keys" "$WORK/admin-auth" <<'EOF' || fail "no loopback config"
+import json, os, re, sys
+src, dst, mock_port, keys_path, auth_path = sys.argv[1:6]
 doc = json.load(open(src))
 g = doc.setdefault("gateway", {})
 g["listener"] = {"address": "127.0.0.1", "port": 0}
-g["admin"] = {"address": "127.0.0.1", "port": 0}
+token_file = os.path.join(os.path.dirname(os.path.abspath(src)), g["admin"]["authTokenFile"])
+g["admin"] = {"address": "127.0.0.1", "port": 0, "authTokenFile": token_file}
+# The admin token goes to a private curl header file, never to the output.
+with open(token_file) as f:
+    token = f.read().rstrip("\r\n")
+with open(auth_path, "w") as f:
+    f.write(f"Authorization: Bearer {token}\n")
 g["stateDirectory"] = ""
 g["accessLog"] = "off"
 g["reloadOnFileChange"] = False
@@ -241,7 +256,7 @@ big = max(usable, key=lambda k: burst(k) or 1 << 62)
 with open(keys_path, "w") as f:
     f.write(f"{big['value']}\n{small['value']}\n{burst(small)}\n")
 EOF
-chmod 600 "$WORK/keys"
+chmod 600 "$WORK/keys" "$WORK/admin-auth"
 { read -r KEY_OK; read -r KEY_SMALL; read -r SMALL_BURST; } <"$WORK/keys"
 
 "$BIN_DIR/usagegate" --config "$WORK/usagegate.json" --workers 2 >"$WORK/gw.log" 2>&1 &
@@ -300,7 +315,9 @@ if UG_ADMIN_PORT=$MOCK_PORT timeout 5 "${HEALTHCHECK[@]}" 2>/dev/null; then
 fi
 pass "admin /healthz and the Dockerfile HEALTHCHECK"
 
-"${CURL[@]}" -o "$WORK/metrics" "http://127.0.0.1:$ADMIN_PORT/metrics" || fail "GET /metrics failed"
+expect 401 "admin GET /metrics without the token" "http://127.0.0.1:$ADMIN_PORT/metrics"
+"${CURL[@]}" -f -H "@$WORK/admin-auth" -o "$WORK/metrics" "http://127.0.0.1:$ADMIN_PORT/metrics" ||
+  fail "GET /metrics with the admin token failed"
 missing=()
 while read -r name; do
   [[ -n "$name" ]] || continue

@@ -5,11 +5,17 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gateway/admin_routes.hpp"
 #include "gateway/metrics.hpp"
+#include "limiter/key_table.hpp"
 #include "tests/support/http_client.hpp"
 
 namespace ug::gateway {
@@ -234,6 +240,159 @@ TEST(AdminServer, StartingTwiceOrWithABadAddressFails) {
   opts.address = "not-an-ip";
   admin_server bad(admin_routes{}, opts);
   EXPECT_TRUE(bad.start());
+}
+
+// ---- connection pressure ----
+
+/// An admin server with only GET /healthz and the given limits.
+std::unique_ptr<admin_server> start_health_only(admin_server_options opts) {
+  admin_routes routes;
+  add_operations_routes(routes, operations_callbacks{});
+  opts.port = 0;
+  auto s = std::make_unique<admin_server>(std::move(routes), std::move(opts));
+  EXPECT_FALSE(s->start());
+  return s;
+}
+
+TEST(AdminServer, AtTheConnectionLimitANewConnectionClosesTheLongestWaitingOne) {
+  admin_server_options opts;
+  opts.max_connections = 4;
+  opts.idle_timeout_ms = 600'000;  // only the limit can close a connection in this test
+  const auto server = start_health_only(opts);
+  std::vector<test::http_connection> idle;
+  for (int i = 0; i < 4; ++i) {
+    idle.emplace_back(server->port());
+    ASSERT_TRUE(idle.back().connected()) << i;
+  }
+  // The kernel hands connections to accept() in order, so the four idle
+  // ones are registered before the probe.
+  for (int probe = 0; probe < 3; ++probe) {
+    const auto r = test::http_request(server->port(), "GET", "/healthz");
+    ASSERT_TRUE(r) << probe;
+    EXPECT_EQ(r->status, 200);
+  }
+  EXPECT_TRUE(idle.front().closed_by_peer(std::chrono::seconds(5)));
+  // The youngest idle connection was not the one to go.
+  const auto r = idle.back().request("GET", "/healthz");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST(AdminServer, SixtyFourIdleConnectionsDoNotStarveHealthChecks) {
+  const auto server = start_health_only(admin_server_options{});  // the defaults the gateway uses
+  std::vector<test::http_connection> idle;
+  for (int i = 0; i < 64; ++i) {
+    idle.emplace_back(server->port());
+    ASSERT_TRUE(idle.back().connected()) << i;
+  }
+  for (int probe = 0; probe < 40; ++probe) {
+    const auto r = test::http_request(server->port(), "GET", "/healthz");
+    ASSERT_TRUE(r) << "probe " << probe;
+    EXPECT_EQ(r->status, 200);
+  }
+}
+
+TEST(AdminServer, AConnectionWithoutACompleteRequestHeaderClosesAtTheIdleTimeout) {
+  admin_server_options opts;
+  opts.idle_timeout_ms = 100;
+  opts.io_timeout_ms = 600'000;  // the idle timeout alone must close them
+  const auto server = start_health_only(opts);
+
+  test::http_connection silent(server->port());
+  ASSERT_TRUE(silent.connected());
+  EXPECT_TRUE(silent.closed_by_peer(std::chrono::seconds(10)));
+
+  test::http_connection slow(server->port());
+  ASSERT_TRUE(slow.send_raw("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"));  // never ends
+  EXPECT_TRUE(slow.closed_by_peer(std::chrono::seconds(10)));
+
+  test::http_connection kept(server->port());
+  const auto r = kept.request("GET", "/healthz");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_TRUE(kept.closed_by_peer(std::chrono::seconds(10)));  // idle after its answer
+}
+
+// ---- access rules on the wire ----
+
+struct guarded_fixture : ::testing::Test {
+  static constexpr const char* token = "0123456789abcdef0123456789abcdef-admin";
+  std::atomic<int> reloads{0};
+  std::unique_ptr<admin_server> server;
+
+  void SetUp() override {
+    admin_routes routes;
+    operations_callbacks cb;
+    cb.reload = [this] {
+      reloads.fetch_add(1);
+      return reload_result{true, "reloaded"};
+    };
+    add_operations_routes(routes, std::move(cb));
+    admin_server_options opts;
+    opts.port = 0;
+    opts.access.bearer_token_sha256 = limiter::sha256(token);
+    server = std::make_unique<admin_server>(std::move(routes), opts);
+    ASSERT_FALSE(server->start());
+  }
+
+  std::optional<test::http_response> post_reload(test::header_list headers,
+                                                 std::string_view body = {}) {
+    return test::http_request(server->port(), "POST", "/reload", std::move(headers), body);
+  }
+  static std::pair<std::string, std::string> bearer() {
+    return {"Authorization", std::string("Bearer ") + token};
+  }
+};
+
+TEST_F(guarded_fixture, WithoutTheTokenOnlyTheProbesAnswer) {
+  auto r = post_reload({});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  EXPECT_EQ(r->header("www-authenticate"), R"(Bearer realm="usagegate admin")");
+  EXPECT_EQ(r->header("content-type"), "application/json");
+  r = test::http_request(server->port(), "GET", "/metrics");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  r = test::http_request(server->port(), "GET", "/healthz");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  r = test::http_request(server->port(), "GET", "/readyz");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);  // answered: not ready (no predicate)
+  EXPECT_EQ(reloads.load(), 0);
+}
+
+TEST_F(guarded_fixture, TheTokenOpensTheRoutes) {
+  const auto r = post_reload({bearer()});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(reloads.load(), 1);
+}
+
+TEST_F(guarded_fixture, BrowserShapedMutationsAreRefusedEvenWithTheToken) {
+  auto r = post_reload({bearer(), {"Content-Type", "text/plain"}}, "reload please");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_NE(r->body.find("application/json"), std::string::npos) << r->body;
+  r = post_reload({bearer(), {"Origin", "http://attacker.example"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_NE(r->body.find("cross-origin"), std::string::npos) << r->body;
+  EXPECT_EQ(reloads.load(), 0);
+  r = post_reload({bearer(), {"Content-Type", "application/json"}}, "{}");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(reloads.load(), 1);
+}
+
+TEST_F(admin_fixture, AReboundHostNameCannotReload) {
+  const auto r =
+      test::http_request(server->port(), "POST", "/reload",
+                         {{"Host", "attacker.example:" + std::to_string(server->port())}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_NE(r->body.find("DNS-rebinding"), std::string::npos) << r->body;
+  EXPECT_EQ(reloads.load(), 0);
 }
 
 TEST(AdminServer, UnsetCallbacksAreSafe) {
