@@ -70,7 +70,6 @@ inline std::string to_json(const single_stage_config& c) {
 )";
 }
 
-
 /// One resource of a multi-stage config: an ANY method on `path`.
 struct resource_spec {
   std::string path;  ///< "/public/{p+}", "/{proxy+}"
@@ -119,13 +118,14 @@ inline std::string to_json(const multi_stage_config& c) {
     std::string resources = R"({"id": ")" + s.api_id + R"(r0", "path": "/"})";
     for (std::size_t r = 0; r < s.resources.size(); ++r) {
       resources += R"(,
-       {"id": ")" + s.api_id + "r" + std::to_string(r + 1) + R"(", "path": ")" +
-                   s.resources[r].path +
+       {"id": ")" + s.api_id +
+                   "r" + std::to_string(r + 1) + R"(", "path": ")" + s.resources[r].path +
                    R"(", "resourceMethods": {"ANY": {"httpMethod": "ANY", "apiKeyRequired": )" +
                    (s.resources[r].api_key_required ? "true" : "false") + "}}}";
     }
     apis += sep + R"(
-    {"id": ")" + s.api_id +
+    {"id": ")" +
+            s.api_id +
             R"(", "name": "test", "apiKeySource": "HEADER",
      "resources": [)" +
             resources + R"(],
@@ -150,7 +150,8 @@ inline std::string to_json(const multi_stage_config& c) {
   "usagePlans": [{"id": "multiplan1", "name": "test",
     "apiStages": [)" +
          plan_stages + "]" + c.plan_members + R"(}],
-  "apiKeys": [{"id": "multikey01", "name": "test", "enabled": true, "value": ")" + c.api_key +
+  "apiKeys": [{"id": "multikey01", "name": "test", "enabled": true, "value": ")" +
+         c.api_key +
          R"("}],
   "usagePlanKeys": {"multiplan1": [{"id": "multikey01", "type": "API_KEY"}]}
 }
