@@ -9,6 +9,7 @@
 #include "config/route_table.hpp"
 #include "limiter/key_table.hpp"
 #include "limiter/quota_period.hpp"
+#include "limiter/throttle_carry_over.hpp"
 
 namespace ug::config {
 namespace {
@@ -28,20 +29,36 @@ std::string state_id(std::initializer_list<std::string_view> parts) {
   return id;
 }
 
-// A bucket's state is a time in units of its scale; keeping the scale in the
-// id means a reload that changes the scale starts a fresh (full) bucket rather
-// than misreading the old one, while any change that keeps the scale keeps the
-// consumed tokens (docs/semantics.md, "Reload").
-std::string bucket_id(std::initializer_list<std::string_view> parts,
-                      const limiter::throttle_params& params) {
-  std::string id = state_id(parts);
-  id.append("u=");
-  id.append(std::to_string(params.units_per_ns));
-  return id;
+// A bucket's id names only what it limits, not its limits: a reload that
+// changes them keeps the bucket, and carry_over_buckets_from() rewrites its
+// state into the new units (docs/semantics.md, "Reload").
+std::string bucket_id(std::initializer_list<std::string_view> parts) {
+  return state_id(parts);
 }
 
 limiter::throttle_params to_params(const throttle_settings& t) {
   return limiter::throttle_params::make(t.rate_limit, t.burst_limit);
+}
+
+// What AWS fills into a stage method setting that lacks a throttling field
+// when "*/*" does not have it either: the account limits.
+constexpr double account_default_rate_per_s = 10'000;
+constexpr std::int64_t account_default_burst = 5'000;
+
+/// AWS keeps both throttling fields on every stage method setting: one that a
+/// setting leaves out comes from "*/*" (`stage_default`, null for "*/*"
+/// itself), else from the account defaults.
+limiter::throttle_params stage_throttle_params(const method_setting& setting,
+                                               const method_setting* stage_default) {
+  double rate_per_s = account_default_rate_per_s;
+  std::int64_t burst = account_default_burst;
+  if (stage_default != nullptr) {
+    rate_per_s = stage_default->throttling_rate_limit.value_or(rate_per_s);
+    burst = stage_default->throttling_burst_limit.value_or(burst);
+  }
+  rate_per_s = setting.throttling_rate_limit.value_or(rate_per_s);
+  burst = setting.throttling_burst_limit.value_or(burst);
+  return limiter::throttle_params::make(rate_per_s, burst);
 }
 
 /// "~1endpoint~1{id}/GET" -> {"/endpoint/{id}", "GET"}; "*/*" -> {"*", "*"}.
@@ -138,18 +155,29 @@ struct compiled_config::impl {
   /// Index into stages of the stage whose base path prefixes `path`, and the
   /// length of that prefix; no_index when none.
   std::pair<std::uint32_t, std::size_t> match_stage(std::string_view path) const noexcept {
+    // "/V1/x" where "/v1" exists, taken by a shorter base path (a "/" stage):
+    // refused, as a case-insensitive upstream behind both would serve /v1.
+    bool case_variant = false;
     for (std::uint32_t index : stages_by_base_length) {
       const std::string& base = stages[index].base_path;
       if (base == "/") {
-        return {index, 0};
+        return {case_variant ? route_table::case_conflict : index, 0};
       }
-      if (path.size() >= base.size() && path.compare(0, base.size(), base) == 0 &&
-          (path.size() == base.size() || path[base.size()] == '/')) {
-        return {index, base.size()};
+      if (path.size() >= base.size() && (path.size() == base.size() || path[base.size()] == '/')) {
+        if (path.compare(0, base.size(), base) == 0) {
+          return {case_variant ? route_table::case_conflict : index, base.size()};
+        }
+        case_variant =
+            case_variant || equals_ignoring_ascii_case(path.substr(0, base.size()), base);
       }
     }
     return {no_index, 0};
   }
+
+  /// Control thread. Rewrites every bucket this snapshot shares with
+  /// `previous` under other limits into this snapshot's units, keeping its
+  /// tokens (limiter::carried_over_tat). Workers may be using the buckets.
+  void carry_over_buckets_from(const impl& previous, std::int64_t now_mono_ns) const;
 
   const key_binding* binding_for(const key& k, std::uint32_t stage_index) const noexcept {
     for (const key_binding& b : k.bindings) {
@@ -162,6 +190,96 @@ struct compiled_config::impl {
     return nullptr;
   }
 };
+
+void compiled_config::impl::carry_over_buckets_from(const impl& previous,
+                                                    std::int64_t now_mono_ns) const {
+  const auto carry = [now_mono_ns](limiter::gcra_bucket& bucket,
+                                   const limiter::throttle_params* from,
+                                   const limiter::throttle_params& to) {
+    if (from != nullptr) {
+      bucket.carry_over(*from, to, now_mono_ns);
+    }
+  };
+  if (has_account_throttle && previous.has_account_throttle) {
+    carry(*account_bucket, &previous.account_params, account_params);
+  }
+
+  // Stage buckets are shared objects: the same pointer is the same bucket.
+  std::map<const limiter::gcra_bucket*, const limiter::throttle_params*> stage_params_before;
+  for (const stage_runtime& runtime : previous.stage_runtimes) {
+    for (const route_limits& limits : runtime.limits) {
+      if (limits.has_stage_throttle) {
+        stage_params_before[limits.stage_bucket.get()] = &limits.stage_params;
+      }
+    }
+  }
+  for (const stage_runtime& runtime : stage_runtimes) {
+    for (const route_limits& limits : runtime.limits) {
+      if (!limits.has_stage_throttle) {
+        continue;
+      }
+      if (auto it = stage_params_before.find(limits.stage_bucket.get());
+          it != stage_params_before.end()) {
+        carry(*limits.stage_bucket, it->second, limits.stage_params);
+      }
+    }
+  }
+
+  // Per-key buckets are many: find each plan's earlier limits once, and visit
+  // the keys only when some plan's limits changed.
+  struct plan_before {
+    const limiter::throttle_params* plan = nullptr;
+    std::vector<const limiter::throttle_params*> methods;  // parallel to method_throttles
+  };
+  std::map<std::string_view, const plan*, std::less<>> previous_plans;
+  for (const plan& p : previous.plans) {
+    previous_plans[p.id] = &p;
+  }
+  const auto method_name = [](const impl& config, const method_throttle& mt) {
+    const compiled_stage& st = config.stages[mt.stage_index];
+    const route_limits& limits = config.stage_runtimes[mt.stage_index].limits[mt.route_id];
+    return std::array<std::string_view, 4>{st.api_id, st.stage_name, limits.resource_path,
+                                           limits.http_method};
+  };
+  std::vector<plan_before> before(plans.size());
+  bool any_changed = false;
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    const plan& p = plans[i];
+    auto found = previous_plans.find(p.id);
+    if (found == previous_plans.end()) {
+      continue;
+    }
+    const plan& old = *found->second;
+    if (p.has_throttle && old.has_throttle && !limiter::same_units(old.throttle, p.throttle)) {
+      before[i].plan = &old.throttle;
+      any_changed = true;
+    }
+    before[i].methods.assign(p.method_throttles.size(), nullptr);
+    for (std::size_t m = 0; m < p.method_throttles.size(); ++m) {
+      const auto name = method_name(*this, p.method_throttles[m]);
+      for (const method_throttle& old_mt : old.method_throttles) {
+        if (method_name(previous, old_mt) == name &&
+            !limiter::same_units(old_mt.params, p.method_throttles[m].params)) {
+          before[i].methods[m] = &old_mt.params;
+          any_changed = true;
+        }
+      }
+    }
+  }
+  if (!any_changed) {
+    return;
+  }
+  for (const key& k : keys) {
+    for (const key_binding& b : k.bindings) {
+      const plan& p = plans[b.plan_index];
+      const plan_before& old = before[b.plan_index];
+      carry(b.state->plan_bucket, old.plan, p.throttle);
+      for (std::size_t m = 0; m < old.methods.size(); ++m) {
+        carry(*b.method_buckets[m], old.methods[m], p.method_throttles[m].params);
+      }
+    }
+  }
+}
 
 compiled_config::compiled_config() : impl_(std::make_unique<impl>()) {}
 compiled_config::~compiled_config() = default;
@@ -197,7 +315,8 @@ std::shared_ptr<const compiled_config> compiled_config::compile(const document& 
         api = &a;
       }
     }
-    // Stage method settings: a specific "res/METHOD" entry replaces "*/*".
+    // Stage method settings: a specific "res/METHOD" entry replaces "*/*"
+    // (with the fields it lacks filled in, see stage_throttle_params).
     std::map<std::pair<std::string, std::string>, const method_setting*> specific;
     const method_setting* stage_default = nullptr;
     for (const auto& [key, setting] : s.method_settings) {
@@ -223,23 +342,19 @@ std::shared_ptr<const compiled_config> compiled_config::compile(const document& 
           limits.http_method = m.http_method;
           limits.api_key_required = m.api_key_required;
 
-          const method_setting* setting = nullptr;
-          limiter::limit_level level = limiter::limit_level::stage;
           if (auto it = specific.find({r.path, m.http_method}); it != specific.end()) {
-            setting = it->second;
-            level = limiter::limit_level::stage_method;
-          } else if (stage_default != nullptr) {
-            setting = stage_default;
-          }
-          if (setting != nullptr && setting->throttling_burst_limit &&
-              setting->throttling_rate_limit) {
             limits.has_stage_throttle = true;
-            limits.stage_level = level;
-            limits.stage_params = limiter::throttle_params::make(*setting->throttling_rate_limit,
-                                                                 *setting->throttling_burst_limit);
+            limits.stage_level = limiter::limit_level::stage_method;
+            limits.stage_params = stage_throttle_params(*it->second, stage_default);
+          } else if (stage_default != nullptr) {
+            limits.has_stage_throttle = true;
+            limits.stage_level = limiter::limit_level::stage;
+            limits.stage_params = stage_throttle_params(*stage_default, nullptr);
+          }
+          if (limits.has_stage_throttle) {
             // "*/*" applies to each method separately, as a specific entry would.
-            limits.stage_bucket = state.bucket(bucket_id(
-                {"stage", s.api_id, s.stage_name, r.path, m.http_method}, limits.stage_params));
+            limits.stage_bucket =
+                state.bucket(bucket_id({"stage", s.api_id, s.stage_name, r.path, m.http_method}));
           }
         }
       }
@@ -341,8 +456,7 @@ std::shared_ptr<const compiled_config> compiled_config::compile(const document& 
       const compiled_stage& st = out.stages[mt.stage_index];
       binding.method_buckets.push_back(
           state.bucket(bucket_id({"plan-method", p.id, link.key_id, st.api_id, st.stage_name,
-                                  limits.resource_path, limits.http_method},
-                                 mt.params)));
+                                  limits.resource_path, limits.http_method})));
     }
     out.keys[key_it->second].bindings.push_back(std::move(binding));
   }
@@ -351,7 +465,11 @@ std::shared_ptr<const compiled_config> compiled_config::compile(const document& 
   if (doc.gateway.account_throttle) {
     out.has_account_throttle = true;
     out.account_params = to_params(*doc.gateway.account_throttle);
-    out.account_bucket = state.bucket(bucket_id({"account"}, out.account_params));
+    out.account_bucket = state.bucket(bucket_id({"account"}));
+  }
+  if (previous != nullptr) {
+    // Last: nothing in compile may fail once buckets are in the new units.
+    out.carry_over_buckets_from(*previous->impl_, now.mono_ns);
   }
   return result;
 }
@@ -364,7 +482,17 @@ verdict compiled_config::decide(const request_facts& facts) const noexcept {
 
   const auto [stage_index, base_length] = self.match_stage(path);
   if (stage_index == no_index) {
+    if (facts.lowest_depth_segments != UINT32_MAX) {
+      // "/v1/../../etc": a ".." that led out of every stage.
+      v.result = outcome::bad_request;
+      v.stage_index = no_index;
+    }
     return v;  // missing_auth_token
+  }
+  if (stage_index == route_table::case_conflict) {
+    v.result = outcome::bad_request;
+    v.stage_index = no_index;
+    return v;
   }
   v.stage_index = stage_index;
   v.forward_path_offset = base_length;
@@ -380,6 +508,10 @@ verdict compiled_config::decide(const request_facts& facts) const noexcept {
   const std::uint32_t route_id = runtime.routes.match(resource_path, facts.method);
   if (route_id == no_index) {
     return v;  // missing_auth_token: no resource/method, checked before any key
+  }
+  if (route_id == route_table::case_conflict) {
+    v.result = outcome::bad_request;
+    return v;
   }
   const impl::route_limits& limits = runtime.limits[route_id];
   v.resource_path = limits.resource_path;

@@ -27,7 +27,8 @@ struct request_facts {
   std::string_view api_key;  ///< x-api-key value (valid when has_api_key)
   bool has_api_key = false;
   /// Fewest path segments left by a ".." while the target was made canonical
-  /// (UINT32_MAX: no ".."); below the stage's base path -> bad_request.
+  /// (UINT32_MAX: no ".."); below the stage's base path, or in no stage at
+  /// all -> bad_request.
   std::uint32_t lowest_depth_segments = UINT32_MAX;
   limiter::instant now;  ///< the one clock read of this request
 };
@@ -38,7 +39,8 @@ enum class outcome : std::uint8_t {
   forbidden,           ///< 403 Forbidden (key missing/unknown/disabled/not in a plan for the stage)
   throttled,           ///< 429 Too Many Requests
   quota_exceeded,      ///< 429 Limit Exceeded
-  bad_request,         ///< 400: the path climbed out of its stage's base path with ".."
+  bad_request,         ///< 400: ".." climbed out of the stage's base path (or of every stage),
+                ///< or a case variant of a resource or base path (route_table::case_conflict)
 };
 
 struct verdict {
@@ -51,8 +53,8 @@ struct verdict {
   std::string_view resource_path;       ///< matched resource ("/endpoint"), for metrics/logs
   limiter::admission_result admission;  ///< figures for Retry-After / RateLimit headers
   /// What a forwarded request was charged; limiter::give_back() undoes it
-  /// when the request turns out malformed before anything reached the upstream's
-  /// application (a broken chunked body). Points into this snapshot.
+  /// when the request turns out malformed before the upstream saw any of it
+  /// (a chunked body broken in its first chunk). Points into this snapshot.
   limiter::admission_chain charged;
 };
 
@@ -71,7 +73,10 @@ class compiled_config {
   /// initialRequests offset applies to the period a plan started in);
   /// `previous` (the snapshot being replaced on reload) carries earlier plans'
   /// start times over. Limiter state is found in `state` by id, so buckets and
-  /// quota counts survive the swap.
+  /// quota counts survive the swap; as its last step, compile rewrites every
+  /// bucket whose limits differ from those in `previous` into the new limits'
+  /// units, keeping its tokens (docs/semantics.md, "Reload"), while workers
+  /// may still be using it through `previous`.
   static std::shared_ptr<const compiled_config> compile(const document& doc,
                                                         limiter::state_registry& state,
                                                         limiter::instant now,

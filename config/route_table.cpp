@@ -22,6 +22,19 @@ bool is_proxy(std::string_view segment) noexcept {
 
 }  // namespace
 
+bool equals_ignoring_ascii_case(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
 int route_table::method_slot(std::string_view method) noexcept {
   static constexpr std::array<std::string_view, method_slots> names = {
       "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"};
@@ -104,24 +117,27 @@ std::uint32_t route_table::match_from(std::uint32_t node_index, std::string_view
   if (segment.empty()) {
     return no_route;
   }
+  bool case_variant = false;
   for (const auto& [literal, child] : n.literal_children) {
     if (literal == segment) {
       const std::uint32_t found = match_from(child, tail, method);
       if (found != no_route) {
         return found;
       }
+    } else if (equals_ignoring_ascii_case(literal, segment)) {
+      case_variant = true;
     }
   }
+  std::uint32_t fallback = no_route;
   if (n.param_child != no_route) {
-    const std::uint32_t found = match_from(n.param_child, tail, method);
-    if (found != no_route) {
-      return found;
-    }
+    fallback = match_from(n.param_child, tail, method);
   }
-  if (n.proxy_child != no_route) {
-    return route_at(nodes_[n.proxy_child], method);
+  if (fallback == no_route && n.proxy_child != no_route) {
+    fallback = route_at(nodes_[n.proxy_child], method);
   }
-  return no_route;
+  // Only a case variant that a {param} or {proxy+} would take is refused;
+  // with nowhere to go it is no route, as in API Gateway.
+  return case_variant && fallback != no_route ? case_conflict : fallback;
 }
 
 std::uint32_t route_table::match(std::string_view path, std::string_view method) const noexcept {

@@ -11,9 +11,17 @@
 
 namespace ug::config {
 
+/// Pure. Equal when ASCII letters are compared without case.
+[[nodiscard]] bool equals_ignoring_ascii_case(std::string_view a, std::string_view b) noexcept;
+
 class route_table {
  public:
   static constexpr std::uint32_t no_route = UINT32_MAX;
+  /// A segment equals a literal resource name but for letter case, and a
+  /// {param} or {proxy+} beside that literal would take it: upstreams that
+  /// match paths case-insensitively (Express, ASP.NET) would serve the
+  /// literal's resource while we would route elsewhere, so it is refused.
+  static constexpr std::uint32_t case_conflict = UINT32_MAX - 1;
 
   /// Not thread-safe: build time only. Adds (resource path, HTTP method) and
   /// returns its route id (ids are 0, 1, 2, … in order of first addition; the
@@ -22,6 +30,7 @@ class route_table {
 
   /// Thread-safe (const), allocates nothing, never throws. `path` is the
   /// request path below the stage base path ("/endpoint"), without the query.
+  /// Returns a route id, no_route or case_conflict.
   [[nodiscard]] std::uint32_t match(std::string_view path, std::string_view method) const noexcept;
 
   /// Number of routes added.

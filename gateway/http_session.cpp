@@ -27,6 +27,7 @@ constexpr std::size_t discard_limit_bytes = 64 * 1024;
 /// lingering_timeout 5 s; ours are shorter since a connection slot is held).
 constexpr std::chrono::milliseconds linger_total_time{10'000};
 constexpr std::chrono::milliseconds linger_idle_time{2'000};
+constexpr std::size_t linger_extra_bytes = 1024 * 1024;
 
 std::chrono::milliseconds ms(std::int64_t v) {
   return std::chrono::milliseconds(v);
@@ -64,7 +65,7 @@ void http_session::run() {
 }
 
 void http_session::drain() {
-  if (phase_ == phase::waiting ||
+  if (lingering_ || phase_ == phase::waiting ||
       (phase_ == phase::reading_header && buffer_.size() == 0 && parser_ && !parser_->got_some())) {
     phase_ = phase::closing;
     close_socket();
@@ -224,7 +225,7 @@ void http_session::handle_request(std::size_t header_bytes) {
   const config::verdict v = config_->decide(facts);
   const bool keyed = !v.plan_id.empty();
 
-  if (v.result != config::outcome::missing_auth_token) {
+  if (v.result != config::outcome::missing_auth_token && v.stage_index < config_->stages().size()) {
     exchange_.stage = config_->stages()[v.stage_index].stage_name;
   }
   exchange_.resource = v.resource_path;
@@ -409,9 +410,12 @@ void http_session::on_relay_done(relay_result result, bool client_keep_alive) {
       respond(gateway_response::request_too_large, false, nullptr, false);
       return;
     case relay_result::malformed_request_body:
-      // The upstream got a body that ends early and then a closed
-      // connection: never a complete request, so the key pays nothing.
-      limiter::give_back(charged_, admission_);
+      // The upstream gets a body that ends early and then a closed
+      // connection: never a complete request. The key pays nothing unless
+      // the upstream saw the head, on which it may already have acted.
+      if (!exchange_.relay.request_head_sent) {
+        limiter::give_back(charged_, admission_);
+      }
       exchange_.result = outcome::bad_request;
       respond(gateway_response::bad_request, false, nullptr, false);
       return;
@@ -549,6 +553,10 @@ void http_session::do_close() {
   }
   linger_end_ns_ = worker_.coarse_now_ns() +
                    std::chrono::duration_cast<std::chrono::nanoseconds>(linger_total_time).count();
+  // Enough for a body twice the limit to arrive; a client sending more is
+  // not one that will read our answer.
+  linger_bytes_left_ = 2 * worker_.config().gateway().max_body_bytes + linger_extra_bytes;
+  lingering_ = true;
   do_linger();
 }
 
@@ -563,10 +571,11 @@ void http_session::do_linger() {
                           beast::bind_front_handler(&http_session::on_linger, shared_from_this()));
 }
 
-void http_session::on_linger(const error_code& ec, std::size_t /*n*/) {
-  if (ec) {
-    return;  // EOF from the client, or a deadline: the destructor closes the socket
+void http_session::on_linger(const error_code& ec, std::size_t n) {
+  if (ec || n >= linger_bytes_left_) {
+    return;  // EOF, a deadline, a drain, or enough: the destructor closes the socket
   }
+  linger_bytes_left_ -= n;
   do_linger();
 }
 

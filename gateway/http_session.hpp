@@ -129,6 +129,8 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
   std::weak_ptr<proxy_relay> relay_;
   std::size_t discarded_bytes_ = 0;
   std::int64_t linger_end_ns_ = 0;  ///< coarse clock: the lingering close ends here
+  std::size_t linger_bytes_left_ = 0;
+  bool lingering_ = false;  ///< our last response is out; only dropping what the client sends
   phase phase_ = phase::waiting;
   bool request_keep_alive_ = false;
   bool expect_continue_ = false;

@@ -161,6 +161,7 @@ void proxy_relay::on_write_request_head(const error_code& ec, std::size_t /*n*/)
     return;
   }
   head_pending_ = false;
+  note_request_head_sent();
   continue_sent_ = true;
   expire_after(idle_timeout_);
   net::async_write(*x_.client, net::buffer(continue_response.data(), continue_response.size()),
@@ -245,6 +246,7 @@ void proxy_relay::on_write_request_piece(const error_code& ec, std::size_t /*n*/
     return;
   }
   head_pending_ = false;
+  note_request_head_sent();
   if (!last_piece_) {
     do_read_request_body();
     return;
@@ -498,6 +500,12 @@ void proxy_relay::report() {
   std::shared_ptr<relay_owner> owner = std::move(owner_);
   if (owner) {
     owner->on_relay_done(result_, result_keep_alive_);
+  }
+}
+
+void proxy_relay::note_request_head_sent() const noexcept {
+  if (relay_stats* st = stats()) {
+    st->request_head_sent = true;
   }
 }
 

@@ -31,6 +31,7 @@ enum class relay_result : std::uint8_t {
   integration_timeout,     ///< nothing sent to the client: no response header in time
   request_too_large,       ///< nothing sent to the client: chunked body above max_body_bytes
   malformed_request_body,  ///< nothing sent to the client: the body's chunk framing is broken
+                           ///< (stats.request_head_sent: whether the upstream saw the head)
   aborted,                 ///< the client went away, or the upstream broke mid-response
 };
 
@@ -47,11 +48,12 @@ class relay_owner {
 /// What a relay measured, for the metrics and the access log. Written by the
 /// relay until it reports to its owner, read by the owner afterwards.
 struct relay_stats {
-  int status = 0;                         ///< status relayed to the client; 0 while none was
-  std::uint64_t bytes_in = 0;             ///< request body bytes read from the client
-  std::uint64_t bytes_out = 0;            ///< bytes written to the client (100 Continue included)
-  std::int64_t upstream_ttfb_ns = -1;     ///< request sent -> first response header; -1: none
-  bool upstream_broke = false;            ///< `aborted` because the upstream failed mid-response
+  int status = 0;                      ///< status relayed to the client; 0 while none was
+  std::uint64_t bytes_in = 0;          ///< request body bytes read from the client
+  std::uint64_t bytes_out = 0;         ///< bytes written to the client (100 Continue included)
+  std::int64_t upstream_ttfb_ns = -1;  ///< request sent -> first response header; -1: none
+  bool upstream_broke = false;         ///< `aborted` because the upstream failed mid-response
+  bool request_head_sent = false;  ///< the upstream has the request head (it may have acted on it)
   std::int64_t request_sent_mono_ns = 0;  ///< internal: start of the TTFB measure
 };
 
@@ -154,6 +156,7 @@ class proxy_relay : public std::enable_shared_from_this<proxy_relay> {
   /// Stats are written only while the exchange is open: after finish() the
   /// owner (and its relay_stats) may be gone.
   [[nodiscard]] relay_stats* stats() const noexcept { return done_ ? nullptr : x_.stats; }
+  void note_request_head_sent() const noexcept;
   void count_in(std::size_t n) const noexcept;
   void count_out(std::size_t n) const noexcept;
   [[nodiscard]] std::int64_t mono_now() const noexcept;

@@ -30,10 +30,12 @@ bool format_rate_limit_fields(const limiter::admission_result& a, std::int64_t n
     // A token bucket has no fixed window; its quota unit is the burst, and t
     // says when the bucket is full again.
     policy.str("\"throttle\";q=").num(a.throttle_burst);
-    limit.str("\"throttle\";r=")
-        .num(a.throttle_remaining < 0 ? 0 : a.throttle_remaining)
-        .str(";t=")
-        .num(ceil_seconds(a.throttle_reset_ns));
+    limit.str("\"throttle\";r=").num(a.throttle_remaining < 0 ? 0 : a.throttle_remaining);
+    // A bucket that never refills (rate 0) has no time to report: "t=0"
+    // would read as "full now".
+    if (a.throttle_reset_ns >= 0) {
+      limit.str(";t=").num(ceil_seconds(a.throttle_reset_ns));
+    }
   }
   if (a.has_quota) {
     const limiter::period_bounds b = limiter::period_containing(a.period, 0, now_utc_ns);

@@ -25,6 +25,27 @@ bool all_digits(std::string_view s) noexcept {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+/// A field whose name, with '_' read as '-' (as WSGI and CGI servers map both
+/// to one variable), is one the gateway decides on: the upstream could act on
+/// a key, a host or a framing the gateway never checked.
+bool underscore_alias(std::string_view name) noexcept {
+  if (name.find('_') == std::string_view::npos) {
+    return false;
+  }
+  const auto folded = [](char c) {
+    c = c == '_' ? '-' : c;
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+  };
+  for (const std::string_view guarded :
+       {"x-api-key", "host", "content-length", "transfer-encoding"}) {
+    if (std::equal(name.begin(), name.end(), guarded.begin(), guarded.end(),
+                   [&](char a, char b) { return folded(a) == b; })) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /// The first problem found wins; later fields cannot clear it.
 void note(head_facts& facts, head_problem p) noexcept {
   if (facts.problem == head_problem::none) {
@@ -56,6 +77,10 @@ std::string_view describe(head_problem p) noexcept {
       return "unsupported transfer coding";
     case head_problem::duplicate_api_key:
       return "duplicate x-api-key";
+    case head_problem::underscore_alias:
+      return "underscore alias of a checked field";
+    case head_problem::connect_method:
+      return "CONNECT";
   }
   return "unknown";
 }
@@ -68,6 +93,7 @@ head_facts check_request_head(const http::header<true, Fields>& req) noexcept {
   int encodings = 0;
   int api_keys = 0;
   bool close_token = false;
+  bool expect_continue = false;
   bool keep_alive_token = false;
   std::string_view encoding;
   for (const auto& field : req) {
@@ -96,7 +122,7 @@ head_facts check_request_head(const http::header<true, Fields>& req) noexcept {
         }
         break;
       case http::field::expect:
-        facts.expect_continue = beast::iequals(value, "100-continue");
+        expect_continue = expect_continue || beast::iequals(value, "100-continue");
         break;
       case http::field::unknown: {
         const std::string_view name = view(field.name_string());
@@ -108,6 +134,8 @@ head_facts check_request_head(const http::header<true, Fields>& req) noexcept {
           facts.request_id = value;
         } else if (beast::iequals(name, "X-Amzn-Trace-Id")) {
           facts.trace_id = value;
+        } else if (underscore_alias(name)) {
+          note(facts, head_problem::underscore_alias);
         }
         break;
       }
@@ -117,6 +145,11 @@ head_facts check_request_head(const http::header<true, Fields>& req) noexcept {
   }
   const bool http11 = req.version() >= 11;
   facts.keep_alive = !close_token && (http11 || keep_alive_token);
+  // An HTTP/1.0 client cannot read an interim response (RFC 9110 §10.1.1).
+  facts.expect_continue = expect_continue && http11;
+  if (req.method() == http::verb::connect) {
+    note(facts, head_problem::connect_method);
+  }
 
   if (hosts > 1) {
     note(facts, head_problem::duplicate_host);

@@ -24,6 +24,8 @@ enum class head_problem : std::uint8_t {
   duplicate_transfer_encoding,    ///< more than one Transfer-Encoding field -> 400
   unsupported_transfer_coding,    ///< anything but exactly "chunked" -> 501
   duplicate_api_key,              ///< more than one x-api-key -> 403 Forbidden
+  underscore_alias,  ///< "x_api_key", "Content_Length", ...: WSGI/CGI read '_' as '-' -> 400
+  connect_method,    ///< CONNECT would open a tunnel through the upstream -> 400
 };
 
 /// Pure; a short text for logs and tests.
@@ -39,7 +41,7 @@ struct head_facts {
   std::string_view api_key;      ///< a view into the header; valid while it lives
   std::string_view request_id;   ///< x-amzn-RequestId as sent ("" if none)
   std::string_view trace_id;     ///< X-Amzn-Trace-Id as sent ("" if none)
-  bool expect_continue = false;  ///< "Expect: 100-continue"
+  bool expect_continue = false;  ///< "Expect: 100-continue" in any Expect field, HTTP/1.1 only
 };
 
 /// Pure, allocates nothing, never throws. `req` is a parsed request head.

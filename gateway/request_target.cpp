@@ -27,8 +27,9 @@ bool unreserved(unsigned char c) noexcept {
 }
 
 /// Bytes a path segment may carry literally (RFC 3986 pchar minus '%', which
-/// only starts an escape): unreserved, sub-delims, ':' and '@'. Anything else
-/// that the HTTP parser let through (non-ASCII, '"', '<', '{', ...) is encoded.
+/// only starts an escape, and ';', which is refused): unreserved, sub-delims,
+/// ':' and '@'. Anything else that the HTTP parser let through (non-ASCII,
+/// '"', '<', '{', ...) is encoded.
 bool literal_in_segment(unsigned char c) noexcept {
   if (unreserved(c)) {
     return true;
@@ -43,7 +44,6 @@ bool literal_in_segment(unsigned char c) noexcept {
     case '*':
     case '+':
     case ',':
-    case ';':
     case '=':
     case ':':
     case '@':
@@ -72,6 +72,9 @@ target_problem append_segment(std::string_view raw, std::string& out) {
       if (forbidden(c)) {
         return target_problem::forbidden_byte;
       }
+      if (c == ';') {
+        return target_problem::path_parameters;
+      }
       if (literal_in_segment(c)) {
         out.push_back(static_cast<char>(c));
       } else {
@@ -94,6 +97,9 @@ target_problem append_segment(std::string_view raw, std::string& out) {
     }
     if (forbidden(decoded)) {
       return target_problem::forbidden_byte;
+    }
+    if (decoded == ';') {
+      return target_problem::path_parameters;
     }
     if (unreserved(decoded)) {
       out.push_back(static_cast<char>(decoded));
@@ -120,8 +126,8 @@ std::string_view describe(target_problem p) noexcept {
       return "forbidden byte";
     case target_problem::above_root:
       return "dot segment above the root";
-    case target_problem::dot_segment_params:
-      return "dot segment with parameters";
+    case target_problem::path_parameters:
+      return "path parameters";
   }
   return "unknown";
 }
@@ -140,10 +146,22 @@ canonical_target canonicalize_target(std::string_view target, std::string& out) 
 
   std::uint32_t depth = 0;
   std::string_view rest = path.substr(1);
-  bool ends_in_dot_segment = false;
+  bool ends_in_slash = false;  // a dot segment or an empty one came last
   for (;;) {
     const std::size_t slash = rest.find('/');
     const std::string_view raw = rest.substr(0, slash);
+    const bool last = slash == std::string_view::npos;
+    rest.remove_prefix(last ? rest.size() : slash + 1);
+    if (raw.empty()) {
+      // "//" is merged, as nginx (merge_slashes) and most servers do: kept,
+      // the router would skip "/secret//x" past /secret/{p+} to a key-less
+      // ancestor's {proxy+}, and the upstream would serve /secret/x.
+      ends_in_slash = true;
+      if (last) {
+        break;
+      }
+      continue;
+    }
     const std::size_t segment_start = out.size();
     if (const target_problem p = append_segment(raw, out); p != target_problem::none) {
       result.problem = p;
@@ -151,7 +169,7 @@ canonical_target canonicalize_target(std::string_view target, std::string& out) 
     }
     // Dot segments are recognised after decoding: "%2e%2e" is "..".
     const std::string_view segment = std::string_view(out).substr(segment_start + 1);
-    ends_in_dot_segment = segment == "." || segment == "..";
+    ends_in_slash = segment == "." || segment == "..";
     if (segment == ".") {
       out.resize(segment_start);
     } else if (segment == "..") {
@@ -163,19 +181,16 @@ canonical_target canonicalize_target(std::string_view target, std::string& out) 
       out.resize(out.rfind('/'));
       --depth;
       result.lowest_depth_segments = std::min(result.lowest_depth_segments, depth);
-    } else if (segment.starts_with(".;") || segment.starts_with("..;")) {
-      result.problem = target_problem::dot_segment_params;
-      return result;
     } else {
       ++depth;
     }
-    if (slash == std::string_view::npos) {
+    if (last) {
       break;
     }
-    rest.remove_prefix(slash + 1);
   }
-  // "/a/b/.." is "/a/" (RFC 3986 §5.2.4): the dot segment leaves its slash.
-  if (out.empty() || ends_in_dot_segment) {
+  // "/a/b/.." is "/a/" (RFC 3986 §5.2.4): the dot segment leaves its slash;
+  // "/a/" keeps its one trailing slash.
+  if (out.empty() || ends_in_slash) {
     out.push_back('/');
   }
   out.append(query);

@@ -16,12 +16,12 @@ namespace ug::gateway {
 /// Why a target was refused (none: it was made canonical).
 enum class target_problem : std::uint8_t {
   none,
-  not_origin_form,     ///< not "/path[?query]" (absolute-form, "*", empty) or has a '#'
-  bad_escape,          ///< '%' not followed by two hex digits
-  encoded_slash,       ///< %2F: upstreams disagree on whether it separates segments
-  forbidden_byte,      ///< '\' or %5C, %00-%1F, %7F: upstreams read them as '/' or cut there
-  above_root,          ///< ".." with no segment left to remove
-  dot_segment_params,  ///< ".;x" / "..;x": servlet containers treat these as dot segments
+  not_origin_form,  ///< not "/path[?query]" (absolute-form, "*", empty) or has a '#'
+  bad_escape,       ///< '%' not followed by two hex digits
+  encoded_slash,    ///< %2F: upstreams disagree on whether it separates segments
+  forbidden_byte,   ///< '\' or %5C, %00-%1F, %7F: upstreams read them as '/' or cut there
+  above_root,       ///< ".." with no segment left to remove
+  path_parameters,  ///< ';' or %3B: servlet containers and Spring cut ";x" from segments
 };
 
 /// Pure; a short text for logs and tests ("encoded slash").

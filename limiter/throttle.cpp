@@ -74,6 +74,11 @@ figures figures_at(const throttle_params& p, std::int64_t now_ns, std::int64_t t
   if (u >= p.units_per_token) {
     f.remaining = std::min(f.remaining, p.tolerance_units / p.units_per_token);
   }
+  if (u == 0) {
+    // Time stands still (rate 0): full only while nothing was ever taken.
+    f.reset_after_ns = tat_units <= 0 ? 0 : -1;
+    return f;
+  }
   // Full again at the first reading t with t*u + u >= tat. (Most rates have
   // u == 1: skip the division there.)
   const std::int64_t full_at_ns = u == 1 ? tat_units - 1 : ceil_div(tat_units - u, u);
@@ -87,6 +92,11 @@ throttle_result refused_result(const throttle_params& p, std::int64_t now_ns,
   throttle_result r;
   r.allowed = false;
   r.remaining = 0;
+  if (u == 0) {
+    r.retry_after_ns = -1;  // rate 0: no token ever comes back
+    r.reset_after_ns = -1;
+    return r;
+  }
   // The first reading t with tat + T - tolerance <= t*u + u admits one request
   // (summed in this order so a stale, huge TAT cannot overflow).
   const std::int64_t retry_at_ns =
@@ -106,10 +116,11 @@ std::int64_t clamp_now(const throttle_params& p, std::int64_t now_mono_ns) noexc
 
 /// A TAT further ahead of a reading than any admitted request can leave it
 /// (tolerance + one reading's worth) by more than this is not a real bucket
-/// state: it was written under other parameters (a reload changed the rate
-/// under the same id; TAT units differ per rate) or it comes from a thread
-/// whose clock reading is over a minute stale. Rather than refuse for as long
-/// as such a value says (possibly years), the bucket restarts empty at now.
+/// state: it was written under other parameters (by a worker still deciding
+/// with the limits a reload replaced, after carry_over rewrote the state in
+/// the new units) or it comes from a thread whose clock reading is over a
+/// minute stale. Rather than refuse for as long as such a value says
+/// (possibly years), the bucket restarts empty at now.
 constexpr std::int64_t stale_after_ns = 60'000'000'000;
 
 bool is_stale(const throttle_params& p, std::int64_t now_units, std::int64_t tat) noexcept {
@@ -133,8 +144,9 @@ throttle_params throttle_params::make(double rate_per_s, std::int64_t burst) noe
   throttle_params p;
   p.rate_per_s = rate_per_s;
   p.burst = burst;
-  // NaN compares false, so it lands here too.
-  if (!(rate_per_s > 0) || burst <= 0) {
+  // NaN compares false, so it lands here too. A bucket of size 0 holds no
+  // token whatever its refill rate.
+  if (!(rate_per_s >= 0) || burst <= 0) {
     p.deny_all = true;
     p.units_per_ns = 1;
     p.units_per_token = 0;
@@ -144,6 +156,18 @@ throttle_params throttle_params::make(double rate_per_s, std::int64_t burst) noe
     return p;
   }
   p.deny_all = false;
+  if (rate_per_s == 0) {
+    // AWS's bucket holds burstLimit tokens and refills at rateLimit: at rate 0
+    // the first `burst` requests pass and the rest never do. An infinite
+    // interval has no integer form, so the clock is what stops instead: with
+    // 0 units per ns the state counts tokens taken, one unit each.
+    p.units_per_ns = 0;
+    p.units_per_token = 1;
+    p.tolerance_units = std::min(burst, max_tolerance_units);
+    p.exact = true;
+    p.max_now_ns = std::numeric_limits<std::int64_t>::max();
+    return p;
+  }
   const long double rate = std::min<long double>(rate_per_s, max_rate_per_s);
   const decimal_rate d = as_decimal(rate);
   std::int64_t u = 0;

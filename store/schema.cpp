@@ -1,5 +1,6 @@
 #include "store/schema.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -9,7 +10,7 @@ namespace ug::store {
 namespace {
 
 // migrations[i] brings version i to i + 1. Never edit a shipped step: add one.
-constexpr std::array<std::string_view, 1> migrations = {
+constexpr std::array<std::string_view, 2> migrations = {
     R"sql(
 CREATE TABLE schema_version (version INTEGER NOT NULL);
 INSERT INTO schema_version (version) VALUES (0);
@@ -81,6 +82,30 @@ CREATE TABLE usage_plan_keys (
   PRIMARY KEY (plan_id, key_id)
 ) WITHOUT ROWID;
 )sql",
+    R"sql(
+-- A key created without `enabled` is disabled, as AWS CreateApiKey and the
+-- config file have it. SQLite cannot change a column default in place: the
+-- table is rebuilt (SQLite's documented order, with foreign keys off so that
+-- dropping the old table leaves usage_plan_keys alone). Stored values stay.
+CREATE TABLE api_keys_rebuilt (
+  id                TEXT    PRIMARY KEY,
+  value_sha256      BLOB    NOT NULL UNIQUE,
+  name              TEXT,
+  description       TEXT,
+  customer_id       TEXT,
+  enabled           INTEGER NOT NULL DEFAULT 0,
+  created_date      INTEGER NOT NULL,
+  last_updated_date INTEGER NOT NULL,
+  stage_keys_json   TEXT    NOT NULL DEFAULT '[]',
+  tags_json         TEXT    NOT NULL DEFAULT '{}'
+);
+INSERT INTO api_keys_rebuilt (id, value_sha256, name, description, customer_id, enabled,
+                              created_date, last_updated_date, stage_keys_json, tags_json)
+  SELECT id, value_sha256, name, description, customer_id, enabled,
+         created_date, last_updated_date, stage_keys_json, tags_json FROM api_keys;
+DROP TABLE api_keys;
+ALTER TABLE api_keys_rebuilt RENAME TO api_keys;
+)sql",
 };
 
 static_assert(migrations.size() == schema_version);
@@ -105,7 +130,10 @@ std::int64_t read_version(database& db) {
   return v.step() ? v.column_int64(0) : 0;
 }
 
-void migrate(database& db, const std::string& file) {
+void migrate(database& db, const std::string& file, std::int64_t to_version) {
+  // Outside the transaction: SQLite ignores this pragma inside one. A step
+  // that rebuilds a parent table must not cascade into its children.
+  db.exec("PRAGMA foreign_keys = OFF");
   db.exec("BEGIN IMMEDIATE");
   try {
     const std::int64_t found = read_version(db);
@@ -114,7 +142,7 @@ void migrate(database& db, const std::string& file) {
                         ", newer than this usagegate's " + std::to_string(schema_version) +
                         ". Fix: run the newer usagegate, or restore a backup made for this one.");
     }
-    for (std::int64_t v = found; v < schema_version; ++v) {
+    for (std::int64_t v = found; v < std::min(to_version, schema_version); ++v) {
       db.exec(migrations[static_cast<std::size_t>(v)]);
       statement set(db, "UPDATE schema_version SET version = ?1");
       set.bind(1, v + 1);

@@ -27,7 +27,7 @@ class store_error : public std::runtime_error {
 };
 
 /// The schema version this build writes (migrations bring older files up to it).
-inline constexpr std::int64_t schema_version = 1;
+inline constexpr std::int64_t schema_version = 2;
 
 struct quota_row {
   std::int64_t used = 0;

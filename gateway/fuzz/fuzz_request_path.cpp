@@ -9,8 +9,9 @@
 //    path, and routes, read back, to the resource that was decided on;
 //  - no key-required route is reached without the one valid key, judged by an
 //    independent model of an upstream that normalises what it receives (decode
-//    every escape, resolve dot segments, merge slashes, as nginx does), so a
-//    flaw in canonicalize_target cannot hide behind itself.
+//    every escape, '\\' as '/', resolve dot segments, merge slashes as nginx
+//    does, cut ";params" as servlet containers do, ignore case as Express
+//    does), so a flaw in canonicalize_target cannot hide behind itself.
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -35,12 +36,15 @@ namespace http = gw::http;
 
 constexpr std::string_view valid_key = "fuzz-valid-key-0123456789";
 
-// Stage /n: /public/{p+} without a key, /secret/{p+} with one; upstream base /base.
+// Stage /n: /public/{p+} and a catch-all /{p+} without a key, /secret/{p+}
+// with one; upstream base /base.
 constexpr std::string_view config_json = R"({
   "gateway": {"stages": {"fuzzapi001/n": {"basePath": "/n",
                                           "upstream": {"url": "http://127.0.0.1:9/base"}}}},
   "restApis": [{"id": "fuzzapi001", "name": "fuzz", "resources": [
     {"id": "r0", "path": "/"},
+    {"id": "r5", "path": "/{p+}",
+     "resourceMethods": {"ANY": {"httpMethod": "ANY", "apiKeyRequired": false}}},
     {"id": "r1", "path": "/public"},
     {"id": "r2", "path": "/public/{p+}",
      "resourceMethods": {"ANY": {"httpMethod": "ANY", "apiKeyRequired": false}}},
@@ -92,9 +96,10 @@ int hex(char c) {
   return -1;
 }
 
-/// What a normalising upstream makes of a path it is sent: every escape
-/// decoded, "//" merged, "." and ".." resolved. False where such an upstream
-/// refuses the path (".." above the root, a bad escape).
+/// What the most lenient upstream makes of a path it is sent: every escape
+/// decoded, '\\' read as '/', ";params" cut from segments, letters folded to
+/// lower case, "//" merged, "." and ".." resolved. False where such an
+/// upstream refuses the path (".." above the root, a bad escape).
 bool upstream_view(std::string_view path, std::string& out) {
   std::string decoded;
   for (std::size_t i = 0; i < path.size(); ++i) {
@@ -105,15 +110,22 @@ bool upstream_view(std::string_view path, std::string& out) {
       decoded.push_back(static_cast<char>(hex(path[i + 1]) * 16 + hex(path[i + 2])));
       i += 2;
     } else {
-      decoded.push_back(path[i] == '\\' ? '/' : path[i]);
+      decoded.push_back(path[i]);
+    }
+    if (decoded.back() == '\\') {
+      decoded.back() = '/';
+    }
+    if (decoded.back() >= 'A' && decoded.back() <= 'Z') {
+      decoded.back() = static_cast<char>(decoded.back() - 'A' + 'a');
     }
   }
   std::vector<std::string> segments;
   std::size_t start = 0;
   while (start <= decoded.size()) {
     const std::size_t slash = decoded.find('/', start);
-    const std::string segment =
+    std::string segment =
         decoded.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    segment = segment.substr(0, segment.find(';'));
     if (segment == "..") {
       if (segments.empty()) {
         return false;
@@ -224,7 +236,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string normalised;
   const std::string_view sent_path = sent_target.substr(0, sent_target.find('?'));
   if (upstream_view(sent_path, normalised) &&
-      (normalised == "/base/secret" || normalised.starts_with("/base/secret/"))) {
+      normalised.starts_with("/base/secret/")) {  // /secret/{p+}: a segment after it
     require(head.has_api_key && head.api_key == valid_key);
   }
   return 0;

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "limiter/key_table.hpp"
@@ -267,13 +270,176 @@ TEST_F(CompiledConfig, AccountThrottleIsSharedByEverything) {
   EXPECT_EQ(refused.admission.level, limit_level::account);
 }
 
-TEST_F(CompiledConfig, ZeroRateOrBurstRefusesEverything) {
+TEST_F(CompiledConfig, BurstZeroRefusesEverythingRateZeroOnlyTheBurst) {
   document doc = base_document();
   doc.usage_plans[0].throttle = throttle_settings{0, 10.0};
-  doc.stages[1].method_settings["*/*"] = method_setting{10, 0.0};
+  doc.stages[1].method_settings["*/*"] = method_setting{3, 0.0};
   auto cfg = compile(doc);
-  EXPECT_EQ(ask(*cfg, "GET", "/v1/endpoint", &key_a).result, outcome::throttled);
-  EXPECT_EQ(ask(*cfg, "GET", "/prod/anything", &key_other).result, outcome::throttled);
+  const verdict no_bucket = ask(*cfg, "GET", "/v1/endpoint", &key_a);
+  EXPECT_EQ(no_bucket.result, outcome::throttled);
+  EXPECT_EQ(no_bucket.admission.retry_after_ns, -1);
+  // A bucket of 3 that never refills: 3 requests, then none, however long one waits.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(ask(*cfg, "GET", "/prod/anything", &key_other).result, outcome::forward) << i;
+  }
+  for (int wait = 0; wait < 3; ++wait) {
+    const verdict refused = ask(*cfg, "GET", "/prod/anything", &key_other);
+    EXPECT_EQ(refused.result, outcome::throttled);
+    EXPECT_EQ(refused.admission.level, limit_level::stage);
+    EXPECT_EQ(refused.admission.retry_after_ns, -1) << "never";
+    advance(day_ns);
+  }
+}
+
+TEST_F(CompiledConfig, ReloadThatRaisesAThrottleGivesReliefAtOnce) {
+  document doc = base_document();
+  doc.usage_plans[0].throttle = throttle_settings{1000, 1000.0};
+  auto first = compile(doc);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(ask(*first, "GET", "/v1/endpoint", &key_a).result, outcome::forward) << i;
+  }
+  // Lowered: 995 tokens left, capped at the new burst of 2.
+  doc.usage_plans[0].throttle = throttle_settings{2, 0.01};
+  auto lowered = compile(doc, first.get());
+  EXPECT_EQ(ask(*lowered, "GET", "/v1/endpoint", &key_a).result, outcome::forward);
+  EXPECT_EQ(ask(*lowered, "GET", "/v1/endpoint", &key_a).result, outcome::forward);
+  const verdict throttled = ask(*lowered, "GET", "/v1/endpoint", &key_a);
+  EXPECT_EQ(throttled.result, outcome::throttled);
+  EXPECT_EQ(throttled.admission.retry_after_ns, 100'000 * ms - 1);
+  // Raised back: the 2 spent stay spent, the other 998 are there at once.
+  doc.usage_plans[0].throttle = throttle_settings{1000, 1000.0};
+  auto raised = compile(doc, lowered.get());
+  const verdict relieved = ask(*raised, "GET", "/v1/endpoint", &key_a);
+  ASSERT_EQ(relieved.result, outcome::forward);
+  EXPECT_EQ(relieved.admission.throttle_remaining, 997);
+  for (int i = 0; i < 997; ++i) {
+    ASSERT_EQ(ask(*raised, "GET", "/v1/endpoint", &key_a).result, outcome::forward) << i;
+  }
+  EXPECT_EQ(ask(*raised, "GET", "/v1/endpoint", &key_a).result, outcome::throttled);
+  // Another key of the plan never lost anything.
+  EXPECT_EQ(ask(*raised, "GET", "/v1/endpoint", &key_b).admission.throttle_remaining, 999);
+}
+
+/// Puts a throttle at `level` on the requests `ask_spent` sends (POST /v1/chat
+/// for plan_method, GET /v1/endpoint otherwise); the other levels stay open.
+void set_throttle(document& doc, limit_level level, throttle_settings t) {
+  switch (level) {
+    case limit_level::plan_method:
+      doc.usage_plans[0].throttle = throttle_settings{1000, 1000.0};
+      doc.usage_plans[0].api_stages[0].throttle["/chat/POST"] = t;
+      break;
+    case limit_level::plan:
+      doc.usage_plans[0].throttle = t;
+      break;
+    case limit_level::stage_method:
+      doc.stages[0].method_settings["~1endpoint/GET"] = method_setting{t.burst_limit, t.rate_limit};
+      break;
+    case limit_level::stage:
+      doc.stages[0].method_settings["*/*"] = method_setting{t.burst_limit, t.rate_limit};
+      break;
+    case limit_level::account:
+      doc.gateway.account_throttle = t;
+      break;
+  }
+}
+
+TEST_F(CompiledConfig, ReloadCarriesTokensOverAtEveryLevel) {
+  // 1/s counts in ns, 3/s in thirds of a ns: the reload changes the units.
+  for (limit_level level : {limit_level::plan_method, limit_level::plan, limit_level::stage_method,
+                            limit_level::stage, limit_level::account}) {
+    SCOPED_TRACE(testing::Message() << "level " << static_cast<int>(level));
+    const bool chat = level == limit_level::plan_method;
+    const std::string_view method = chat ? "POST" : "GET";
+    const std::string_view target = chat ? "/v1/chat" : "/v1/endpoint";
+    limiter::state_registry registry;
+    document doc = base_document();
+    set_throttle(doc, level, throttle_settings{10, 1.0});
+    auto first = compiled_config::compile(doc, registry, now_, "hash");
+    for (int i = 0; i < 10; ++i) {
+      ASSERT_EQ(ask(*first, method, target, &key_a).result, outcome::forward) << i;
+    }
+    ASSERT_EQ(ask(*first, method, target, &key_a).admission.level, level);
+    set_throttle(doc, level, throttle_settings{20, 3.0});
+    auto second = compiled_config::compile(doc, registry, now_, "hash", first.get());
+    for (int i = 0; i < 10; ++i) {
+      ASSERT_EQ(ask(*second, method, target, &key_a).result, outcome::forward) << i;
+    }
+    const verdict refused = ask(*second, method, target, &key_a);
+    EXPECT_EQ(refused.result, outcome::throttled) << "the 10 spent stay spent";
+    EXPECT_EQ(refused.admission.level, level);
+    EXPECT_EQ(refused.admission.retry_after_ns, 333'333'333) << "refills at the new rate";
+  }
+}
+
+TEST_F(CompiledConfig, StageMethodSettingsFillMissingThrottleFieldsLikeAws) {
+  struct fill_case {
+    const char* name;
+    std::map<std::string, method_setting> settings;
+    std::int64_t burst;  // of GET /open's stage bucket
+    double rate_per_s;
+    limit_level level;
+  };
+  using opt_burst = std::optional<std::int64_t>;
+  using opt_rate = std::optional<double>;
+  const std::vector<fill_case> cases = {
+      {"specific burst, rate from */*",
+       {{"*/*", {7, 3.0}}, {"~1open/GET", {2, opt_rate{}}}},
+       2,
+       3.0,
+       limit_level::stage_method},
+      {"specific rate, burst from */*",
+       {{"*/*", {7, 3.0}}, {"~1open/GET", {opt_burst{}, 0.5}}},
+       7,
+       0.5,
+       limit_level::stage_method},
+      {"specific burst, no */*: account rate",
+       {{"~1open/GET", {2, opt_rate{}}}},
+       2,
+       10000.0,
+       limit_level::stage_method},
+      {"specific rate, no */*: account burst",
+       {{"~1open/GET", {opt_burst{}, 0.5}}},
+       5000,
+       0.5,
+       limit_level::stage_method},
+      {"specific with neither: both from */*",
+       {{"*/*", {7, 3.0}}, {"~1open/GET", {}}},
+       7,
+       3.0,
+       limit_level::stage_method},
+      {"*/* with a burst only, specific with a rate only",
+       {{"*/*", {7, opt_rate{}}}, {"~1open/GET", {opt_burst{}, 0.5}}},
+       7,
+       0.5,
+       limit_level::stage_method},
+      {"*/* burst only: account rate", {{"*/*", {9, opt_rate{}}}}, 9, 10000.0, limit_level::stage},
+      {"*/* rate only: account burst",
+       {{"*/*", {opt_burst{}, 4.0}}},
+       5000,
+       4.0,
+       limit_level::stage},
+  };
+  for (const fill_case& c : cases) {
+    SCOPED_TRACE(c.name);
+    limiter::state_registry registry;
+    document doc = base_document();
+    doc.stages[0].method_settings = c.settings;
+    auto cfg = compiled_config::compile(doc, registry, now_, "hash");
+    const verdict first = ask(*cfg, "GET", "/v1/open", nullptr);
+    ASSERT_EQ(first.result, outcome::forward);
+    ASSERT_TRUE(first.admission.has_throttle);
+    EXPECT_EQ(first.admission.throttle_burst, c.burst);
+    EXPECT_EQ(first.admission.throttle_rate_per_s, c.rate_per_s);
+    for (std::int64_t i = 1; i < c.burst; ++i) {
+      ASSERT_EQ(ask(*cfg, "GET", "/v1/open", nullptr).result, outcome::forward) << i;
+    }
+    const verdict refused = ask(*cfg, "GET", "/v1/open", nullptr);
+    EXPECT_EQ(refused.result, outcome::throttled);
+    EXPECT_EQ(refused.admission.level, c.level);
+  }
+  // Without method settings a stage has no throttle of its own.
+  const verdict open = ask(*compile(base_document()), "GET", "/v1/open", nullptr);
+  EXPECT_FALSE(open.admission.has_throttle);
 }
 
 TEST_F(CompiledConfig, StateSurvivesRecompile) {
@@ -343,6 +509,39 @@ TEST_F(CompiledConfig, LongestBasePathWins) {
   ASSERT_EQ(root.result, outcome::forward);
   EXPECT_EQ(root.forward_path_offset, 0u);
   EXPECT_EQ(cfg->stages()[root.stage_index].stage_name, "prod");
+}
+
+TEST_F(CompiledConfig, ACaseVariantOfABasePathTakenByTheRootStageIsABadRequest) {
+  document doc = base_document();
+  doc.stages[1].base_path = "/";  // prod: /{proxy+} on "/"
+  auto cfg = compile(doc);
+  for (const char* target : {"/V1/endpoint", "/V1/open"}) {
+    const verdict v = ask(*cfg, "GET", target, &key_other);
+    EXPECT_EQ(v.result, outcome::bad_request) << target;
+  }
+  // Without a stage to take it, a case variant is simply no route, as in AWS.
+  auto plain = compile(base_document());
+  EXPECT_EQ(ask(*plain, "GET", "/V1/endpoint", &key_a).result, outcome::missing_auth_token);
+  EXPECT_EQ(ask(*plain, "GET", "/v1/Endpoint", &key_a).result, outcome::missing_auth_token);
+}
+
+TEST_F(CompiledConfig, ClimbingOutOfTheStageBasePathIsABadRequest) {
+  auto cfg = compile(base_document());
+  request_facts facts;
+  facts.method = "GET";
+  facts.target = "/v1/endpoint";  // canonical form of "/prod/../v1/endpoint"
+  facts.api_key = key_a;
+  facts.has_api_key = true;
+  facts.now = now_;
+  facts.lowest_depth_segments = 0;
+  EXPECT_EQ(cfg->decide(facts).result, outcome::bad_request);
+  facts.lowest_depth_segments = 1;  // "/v1/x/../endpoint" stays inside /v1
+  EXPECT_EQ(cfg->decide(facts).result, outcome::forward);
+  facts.target = "/etc";  // "/v1/../etc": out of every stage
+  facts.lowest_depth_segments = 0;
+  EXPECT_EQ(cfg->decide(facts).result, outcome::bad_request);
+  facts.lowest_depth_segments = UINT32_MAX;  // "/etc" as sent: simply no route
+  EXPECT_EQ(cfg->decide(facts).result, outcome::missing_auth_token);
 }
 
 }  // namespace

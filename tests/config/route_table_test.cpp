@@ -73,6 +73,26 @@ TEST(RouteTable, LiteralFailureFallsBackToParameter) {
   EXPECT_EQ(table.match("/a/b/c", "GET"), param_deeper);
 }
 
+TEST(RouteTable, ACaseVariantOfALiteralIsAConflictNotAFallback) {
+  route_table table;
+  const std::uint32_t secret = table.add("/open/secret", "GET");
+  const std::uint32_t name = table.add("/open/{name}", "GET");
+  const std::uint32_t proxy = table.add("/{proxy+}", "ANY");
+  EXPECT_EQ(table.match("/open/secret", "GET"), secret);
+  EXPECT_EQ(table.match("/open/other", "GET"), name);
+  EXPECT_EQ(table.match("/elsewhere/x", "GET"), proxy);
+  // A case-insensitive upstream serves /open/secret for these.
+  EXPECT_EQ(table.match("/open/SECRET", "GET"), route_table::case_conflict);
+  EXPECT_EQ(table.match("/OPEN/secret", "GET"), route_table::case_conflict);
+  EXPECT_EQ(table.match("/Open/x", "GET"), route_table::case_conflict);
+}
+
+TEST(RouteTable, EqualsIgnoringAsciiCase) {
+  EXPECT_TRUE(equals_ignoring_ascii_case("Secret-_.9", "sECRET-_.9"));
+  EXPECT_FALSE(equals_ignoring_ascii_case("secret", "secrets"));
+  EXPECT_FALSE(equals_ignoring_ascii_case("a-b", "a_b"));
+}
+
 TEST(RouteTable, ExactMethodBeatsAny) {
   route_table table;
   const std::uint32_t any = table.add("/r", "ANY");

@@ -24,7 +24,8 @@ using namespace std::chrono_literals;
 
 constexpr std::string_view api_key = "edge-request-test-key-0001";
 
-/// /v1/{proxy+} needs a key (the builder's); /v1/public/{p+} does not.
+/// /v1/{proxy+} needs a key (the builder's); /v1/public/{p+} does not; in
+/// /v1/open, the literal "secret" needs a key and its sibling {name} not.
 std::string config_json(std::uint16_t mock_port) {
   single_stage_config c;
   c.api_id = "edgeapi001";
@@ -35,7 +36,12 @@ std::string config_json(std::uint16_t mock_port) {
   c.extra_resources = R"(,
       {"id": "epub000001", "path": "/public"},
       {"id": "epub000002", "path": "/public/{p+}",
-       "resourceMethods": {"ANY": {"httpMethod": "ANY", "apiKeyRequired": false}}})";
+       "resourceMethods": {"ANY": {"httpMethod": "ANY", "apiKeyRequired": false}}},
+      {"id": "eopen00001", "path": "/open"},
+      {"id": "eopen00002", "path": "/open/{name}",
+       "resourceMethods": {"GET": {"httpMethod": "GET", "apiKeyRequired": false}}},
+      {"id": "eopen00003", "path": "/open/secret",
+       "resourceMethods": {"GET": {"httpMethod": "GET", "apiKeyRequired": true}}})";
   return to_json(c);
 }
 
@@ -124,6 +130,40 @@ TEST_F(EdgeRequest, PathSpellingsOfAKeyRequiredResourceNeedTheKey) {
   }
 }
 
+TEST_F(EdgeRequest, EscapedSpellingsOfAKeyRequiredLiteralDoNotFallToItsKeylessSibling) {
+  // Raw, "%73ecret" is no literal, so {name} (no key) took it, and the
+  // upstream decoded it to "secret".
+  for (const std::string_view path :
+       {"/v1/open/%73ecret", "/v1/open/secre%74", "/v1/open/%73%65%63%72%65%74",
+        "/v1/open/x/../secret", "/v1/open/./secret", "/v1/open//secret", "//v1/open/secret"}) {
+    expect_refused("GET " + std::string(path) + " HTTP/1.1\r\nHost: h\r\n\r\n", 403, forbidden);
+  }
+  http_connection c(port());
+  const auto open = c.request("GET", "/v1/open/anything");
+  ASSERT_TRUE(open);
+  EXPECT_EQ(open->status, 404) << "the key-less sibling still forwards (mock-llm has no route)";
+}
+
+TEST_F(EdgeRequest, PathParametersAndCaseVariantsOfALiteralAre400) {
+  // Spring, Tomcat and Jetty cut ";x" from a segment; Express and ASP.NET
+  // match paths without case: either would serve /open/secret.
+  for (const std::string_view path :
+       {"/v1/open/secret;x", "/v1/open;x/secret", "/v1/open/secret%3Bx", "/v1/open/SECRET",
+        "/v1/open/Secret", "/v1/OPEN/anything"}) {
+    expect_refused("GET " + std::string(path) + " HTTP/1.1\r\nHost: h\r\n\r\n", 400, bad_request);
+  }
+}
+
+TEST_F(EdgeRequest, UnderscoreAliasesOfCheckedFieldsAndConnectAre400) {
+  // WSGI and CGI servers read x_api_key as x-api-key.
+  expect_refused("GET /v1/models HTTP/1.1\r\nHost: h\r\nx-api-key: " + std::string(api_key) +
+                     "\r\nx_api_key: another-key-value-0000001\r\n\r\n",
+                 400, bad_request);
+  expect_refused("POST /v1/public/x HTTP/1.1\r\nHost: h\r\nContent_Length: 5\r\n\r\nhello", 400,
+                 bad_request);
+  expect_refused("CONNECT /v1/public/x HTTP/1.1\r\nHost: h\r\n\r\n", 400, bad_request);
+}
+
 TEST_F(EdgeRequest, PathsThatCannotBeMadeCanonicalAre400) {
   for (const std::string_view path :
        {"/v1/public/secret%2fx", "/v1/public/secret%2Fx", "/v1/public/a%5c..%5csecret",
@@ -198,31 +238,39 @@ TEST_F(EdgeRequest, ConnectionCloseInASecondConnectionFieldCloses) {
   EXPECT_TRUE(c.closed_by_peer(3s));
 }
 
-TEST_F(EdgeRequest, MalformedChunksAre400AndChargeNothing) {
+TEST_F(EdgeRequest, MalformedChunksAre400AndCostNothingUnlessTheUpstreamSawTheHead) {
   const std::string head =
       "POST /v1/echo HTTP/1.1\r\nHost: h\r\nx-api-key: " + std::string(api_key) +
       "\r\nTransfer-Encoding: chunked\r\n\r\n";
-  http_connection first(port());
-  const auto ok = first.request("GET", "/v1/models", {{"x-api-key", std::string(api_key)}});
-  ASSERT_TRUE(ok);
-  ASSERT_EQ(ok->status, 200);
-  const long left = quota_left(*ok);
-  ASSERT_GT(left, 0) << ok->header("RateLimit");
-  for (const std::string_view body :
-       {" 5\r\nhello\r\n0\r\n\r\n", "+5\r\nhello\r\n0\r\n\r\n", "0x5\r\nhello\r\n0\r\n\r\n",
-        "5\r\nhello, and more than five\r\n0\r\n\r\n",
-        "5\r\nhello\r\n0\r\nContent-Length: 100\r\n\r\n", "zz\r\n"}) {
-    const auto r = raw(head + std::string(body), "POST");
-    ASSERT_TRUE(r) << body;
-    EXPECT_EQ(r->status, 400) << body;
-    EXPECT_EQ(r->body, bad_request) << body;
-    EXPECT_EQ(r->header("Connection"), "close") << body;
+  const auto quota_now = [&] {
+    http_connection c(port());
+    const auto ok = c.request("GET", "/v1/models", {{"x-api-key", std::string(api_key)}});
+    EXPECT_TRUE(ok && ok->status == 200);
+    return ok ? quota_left(*ok) : -1;
+  };
+  const auto expect_400 = [&](const std::string& bytes) {
+    const auto r = raw(bytes, "POST");
+    ASSERT_TRUE(r) << bytes;
+    EXPECT_EQ(r->status, 400) << bytes;
+    EXPECT_EQ(r->body, bad_request) << bytes;
+    EXPECT_EQ(r->header("Connection"), "close") << bytes;
+  };
+  const long start = quota_now();
+  ASSERT_GT(start, 10);
+  // Broken in the first chunk: the head never went upstream, so the
+  // admission is given back.
+  for (const std::string_view body : {" 5\r\nhello\r\n0\r\n\r\n", "+5\r\nhello\r\n0\r\n\r\n",
+                                      "0x5\r\nhello\r\n0\r\n\r\n", "zz\r\n"}) {
+    expect_400(head + std::string(body));
   }
-  http_connection after(port());
-  const auto next = after.request("GET", "/v1/models", {{"x-api-key", std::string(api_key)}});
-  ASSERT_TRUE(next);
-  ASSERT_EQ(next->status, 200);
-  EXPECT_EQ(quota_left(*next), left - 1) << "the six malformed requests were given back";
+  EXPECT_EQ(quota_now(), start - 1) << "only the probe itself counted";
+  // Broken after a good chunk: the upstream had the head (and may have acted
+  // on it), so the request is charged; it still gets no complete request.
+  for (const std::string_view body : {"5\r\nhello, and more than five\r\n0\r\n\r\n",
+                                      "5\r\nhello\r\n0\r\nContent-Length: 100\r\n\r\n"}) {
+    expect_400(head + std::string(body));
+  }
+  EXPECT_EQ(quota_now(), start - 4);
 }
 
 TEST_F(EdgeRequest, AFieldBeyond64KiBIs431NotADroppedConnection) {

@@ -44,6 +44,19 @@ TEST(RateLimitFields, ThrottleAndQuota) {
   EXPECT_EQ(f.limit_value(), R"("throttle";r=7;t=2, "quota";r=998;t=3600)");
 }
 
+TEST(RateLimitFields, ABucketThatNeverRefillsReportsNoResetTime) {
+  limiter::admission_result a;
+  a.has_throttle = true;
+  a.throttle_burst = 10;
+  a.throttle_rate_per_s = 0;
+  a.throttle_remaining = 3;
+  a.throttle_reset_ns = -1;  // rate 0: never full again
+  rate_limit_fields f;
+  ASSERT_TRUE(format_rate_limit_fields(a, feb_2024_ns, f));
+  EXPECT_EQ(f.policy_value(), R"("throttle";q=10)");
+  EXPECT_EQ(f.limit_value(), R"("throttle";r=3)");
+}
+
 TEST(RateLimitFields, QuotaOnlyWeek) {
   limiter::admission_result a;
   a.has_quota = true;

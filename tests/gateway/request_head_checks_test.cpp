@@ -96,7 +96,22 @@ INSTANTIATE_TEST_SUITE_P(
         head_case{"TwoApiKeys",
                   "GET / HTTP/1.1\r\nHost: h\r\nx-api-key: aaaaaaaaaaaaaaaaaaaa\r\n"
                   "X-API-Key: bbbbbbbbbbbbbbbbbbbb\r\n\r\n",
-                  head_problem::duplicate_api_key}),
+                  head_problem::duplicate_api_key},
+        head_case{"UnderscoreApiKey",
+                  "GET / HTTP/1.1\r\nHost: h\r\nX_Api_Key: aaaaaaaaaaaaaaaaaaaa\r\n\r\n",
+                  head_problem::underscore_alias},
+        head_case{"UnderscoreContentLength",
+                  "POST / HTTP/1.1\r\nHost: h\r\ncontent_length: 5\r\n\r\n",
+                  head_problem::underscore_alias},
+        head_case{"UnderscoreTransferEncoding",
+                  "POST / HTTP/1.1\r\nHost: h\r\nTransfer_Encoding: chunked\r\n\r\n",
+                  head_problem::underscore_alias},
+        head_case{"UnderscoreHost", "GET / HTTP/1.1\r\nHost: h\r\nHOST_: h\r\nho_st: x\r\n\r\n",
+                  head_problem::none},
+        head_case{"OtherUnderscoreFieldsPass", "GET / HTTP/1.1\r\nHost: h\r\nx_trace: 1\r\n\r\n",
+                  head_problem::none},
+        head_case{"Connect", "CONNECT /v1/x HTTP/1.1\r\nHost: h\r\n\r\n",
+                  head_problem::connect_method}),
     [](const testing::TestParamInfo<head_case>& p) { return std::string(p.param.name); });
 
 TEST(RequestHead, BeastAlreadyRefusesTheClassicSmuggles) {
@@ -121,6 +136,14 @@ TEST(RequestHead, KeepAliveReadsEveryConnectionField) {
   EXPECT_FALSE(check("GET / HTTP/1.0\r\n\r\n").facts.keep_alive);
   EXPECT_TRUE(
       check("GET / HTTP/1.0\r\nConnection: te\r\nConnection: keep-alive\r\n\r\n").facts.keep_alive);
+}
+
+TEST(RequestHead, AnyExpectFieldAsksForContinueButNotFromHttp10) {
+  EXPECT_TRUE(check("POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nExpect: foo\r\n"
+                    "Content-Length: 1\r\n\r\n")
+                  .facts.expect_continue);
+  EXPECT_FALSE(check("POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n")
+                   .facts.expect_continue);
 }
 
 TEST(RequestHead, ReadsTheKeyAndIdsOnTheWay) {

@@ -45,15 +45,17 @@ INSTANTIATE_TEST_SUITE_P(
         canonical_case{"/p/%2e%2E/secret", "/secret"}, canonical_case{"/p/.%2e/x", "/x"},
         // Unreserved escapes decoded, others kept with upper-case hex.
         canonical_case{"/a%7e%41%2d%5f", "/a~A-_"}, canonical_case{"/a%3a%3F%25", "/a%3A%3F%25"},
-        canonical_case{"/a:b@c;d=e,f", "/a:b@c;d=e,f"},
+        canonical_case{"/a:b@c=e,f!$&'()*+", "/a:b@c=e,f!$&'()*+"},
         // Bytes outside the URI grammar are encoded, not passed on raw.
         canonical_case{"/a\"b<c>{d}|e^`", "/a%22b%3Cc%3E%7Bd%7D%7Ce%5E%60"},
         canonical_case{"/caf\xc3\xa9", "/caf%C3%A9"},
         // Dot segments at the end keep their slash (RFC 3986 §5.2.4).
         canonical_case{"/a/b/..", "/a/"}, canonical_case{"/a/.", "/a/"}, canonical_case{"/.", "/"},
-        canonical_case{"/a/b/", "/a/b/"}, canonical_case{"/a//../b", "/a/b"},
-        // Empty segments stay: no route matches them, so nothing is forwarded.
-        canonical_case{"//secret/x", "//secret/x"}, canonical_case{"/a/..b/.c/c.", "/a/..b/.c/c."},
+        canonical_case{"/a/b/", "/a/b/"},
+        // Empty segments are merged (as nginx does) before dot segments go.
+        canonical_case{"//secret/x", "/secret/x"}, canonical_case{"/n/secret//x", "/n/secret/x"},
+        canonical_case{"/a//../b", "/b"}, canonical_case{"/a//", "/a/"}, canonical_case{"//", "/"},
+        canonical_case{"/a/b//.", "/a/b/"}, canonical_case{"/a/..b/.c/c.", "/a/..b/.c/c."},
         canonical_case{"/a?../b", "/a?../b"}));
 
 struct refused_case {
@@ -91,9 +93,12 @@ INSTANTIATE_TEST_SUITE_P(
                     refused_case{"/p/%zz", target_problem::bad_escape},
                     refused_case{"/..", target_problem::above_root},
                     refused_case{"/n/public/../../../etc", target_problem::above_root},
-                    refused_case{"/p/..;/secret", target_problem::dot_segment_params},
-                    refused_case{"/p/.;x/secret", target_problem::dot_segment_params},
-                    refused_case{"/p/%2e%2e;/secret", target_problem::dot_segment_params}));
+                    refused_case{"/p/..;/secret", target_problem::path_parameters},
+                    refused_case{"/p/.;x/secret", target_problem::path_parameters},
+                    refused_case{"/p/%2e%2e;/secret", target_problem::path_parameters},
+                    refused_case{"/p/secret;x/y", target_problem::path_parameters},
+                    refused_case{"/p;x/secret", target_problem::path_parameters},
+                    refused_case{"/p/secret%3bx", target_problem::path_parameters}));
 
 TEST(CanonicalTarget, ReportsHowLowADotDotClimbed) {
   std::string out;

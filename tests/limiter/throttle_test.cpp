@@ -47,9 +47,11 @@ TEST_P(ThrottleParams, CompilesToIntegerScale) {
   EXPECT_EQ(p.exact, c.exact);
   // No unit computation may overflow up to the clamp.
   EXPECT_GT(p.max_now_ns, 0);
-  EXPECT_LE(p.max_now_ns,
-            (std::numeric_limits<std::int64_t>::max() - p.tolerance_units - p.units_per_token) /
-                p.units_per_ns);
+  if (p.units_per_ns > 0) {
+    EXPECT_LE(p.max_now_ns,
+              (std::numeric_limits<std::int64_t>::max() - p.tolerance_units - p.units_per_token) /
+                  p.units_per_ns);
+  }
 }
 
 constexpr std::int64_t two31 = std::int64_t{1} << 31;
@@ -74,9 +76,10 @@ INSTANTIATE_TEST_SUITE_P(
         // Beyond 6 decimals and rarer than one token per 9 years: interval capped at 2^58.
         params_case{1e-9, 1, false, 1, std::int64_t{1} << 58, std::int64_t{1} << 58, false},
         // Beyond any clock: at most one token per ns.
-        params_case{1e300, 3, false, 1, 1, 3, false}, params_case{0, 10, true, 0, 0, 0, false},
-        params_case{10, 0, true, 0, 0, 0, false}, params_case{0, 0, true, 0, 0, 0, false},
-        params_case{std::nan(""), 5, true, 0, 0, 0, false},
+        params_case{1e300, 3, false, 1, 1, 3, false},
+        // Rate 0 never refills: the clock stands still and a token is one unit.
+        params_case{0, 10, false, 0, 1, 10, true}, params_case{10, 0, true, 0, 0, 0, false},
+        params_case{0, 0, true, 0, 0, 0, false}, params_case{std::nan(""), 5, true, 0, 0, 0, false},
         params_case{-1, 5, true, 0, 0, 0, false}, params_case{5, -1, true, 0, 0, 0, false}));
 
 // ---------------------------------------------------------------------------
@@ -186,10 +189,9 @@ TEST(GcraBucket, StartsFullAtProcessStart) {
   EXPECT_FALSE(bucket.try_acquire(p, 0).allowed);
 }
 
-TEST(GcraBucket, RateOrBurstZeroDeniesEverythingForever) {
+TEST(GcraBucket, BurstZeroDeniesEverythingForever) {
   for (const auto& [rate, burst] :
-       {std::pair{0.0, std::int64_t{10}}, std::pair{10.0, std::int64_t{0}},
-        std::pair{0.0, std::int64_t{0}}}) {
+       {std::pair{10.0, std::int64_t{0}}, std::pair{0.0, std::int64_t{0}}}) {
     const throttle_params p = throttle_params::make(rate, burst);
     gcra_bucket bucket;
     for (std::int64_t t : {std::int64_t{0}, t0_ns, 1000 * s_ns}) {
@@ -200,6 +202,32 @@ TEST(GcraBucket, RateOrBurstZeroDeniesEverythingForever) {
       EXPECT_FALSE(bucket.peek(p, t).allowed);
     }
   }
+}
+
+TEST(GcraBucket, RateZeroAdmitsTheBurstOnceThenNothingEver) {
+  const throttle_params p = throttle_params::make(0, 10);
+  ASSERT_TRUE(p.never_refills());
+  gcra_bucket bucket;
+  EXPECT_EQ(bucket.peek(p, 0).remaining, 9) << "full: 10, less the one a request would take";
+  for (std::int64_t i = 0; i < 10; ++i) {
+    // Spread over years: time refills nothing, so when they come is irrelevant.
+    const throttle_result r = bucket.try_acquire(p, t0_ns + i * 1'000'000 * s_ns);
+    ASSERT_TRUE(r.allowed) << i;
+    EXPECT_EQ(r.remaining, 9 - i);
+    EXPECT_EQ(r.reset_after_ns, -1) << "never full again";
+  }
+  for (std::int64_t t : {t0_ns, 1000 * s_ns, std::numeric_limits<std::int64_t>::max()}) {
+    const throttle_result r = bucket.try_acquire(p, t);
+    EXPECT_FALSE(r.allowed);
+    EXPECT_EQ(r.remaining, 0);
+    EXPECT_EQ(r.retry_after_ns, -1) << "no token ever comes back";
+    EXPECT_EQ(r.reset_after_ns, -1);
+    EXPECT_FALSE(bucket.peek(p, t).allowed);
+  }
+  // A refund (all or nothing) still gives back the one token it took.
+  bucket.refund(p);
+  EXPECT_TRUE(bucket.try_acquire(p, t0_ns).allowed);
+  EXPECT_FALSE(bucket.try_acquire(p, t0_ns).allowed);
 }
 
 TEST(GcraBucket, RefundGivesBackExactlyOneToken) {
