@@ -137,51 +137,51 @@ std::optional<dom::element> json_reader::parse_text(std::string_view text, std::
 
 std::optional<std::string> json_reader::read_secret_file(std::string_view name,
                                                          std::size_t max_bytes) {
-  if (name.empty()) {
-    error("a file name must not be empty");
+  std::optional<named_file> read = read_named_file(name, max_bytes);
+  if (!read) {
     return std::nullopt;
   }
-  const std::filesystem::path resolved =
-      (file_dirs_[file_] / std::filesystem::path(name)).lexically_normal();
-  file_bytes content = read_file(resolved, max_bytes);
-  if (!content.problem.empty()) {
-    std::string message = "cannot read file '";
-    message += name;
-    message += "'";
-    if (resolved.string() != name)
-      message += " (" + resolved.string() + ")";
-    message += ": " + content.problem;
-    error(std::move(message));
-    return std::nullopt;
-  }
+  const std::filesystem::path& resolved = read->resolved;
   // Listed for reloadOnFileChange, but kept out of the content hash: the
   // hash is published as a metric, and a secret is no part of "which config".
   (void)diag_.add_file(resolved.string());
-  return std::move(content.bytes);
+  return std::move(read->bytes);
 }
 
-std::optional<json_reader::opened_file> json_reader::open_file(std::string_view name) {
+std::optional<json_reader::named_file> json_reader::read_named_file(std::string_view name,
+                                                                    std::size_t max_bytes) {
   if (name.empty()) {
     error("a file name must not be empty");
     return std::nullopt;
   }
-  const std::filesystem::path resolved =
-      (file_dirs_[file_] / std::filesystem::path(name)).lexically_normal();
-  file_bytes content = read_file(resolved);
+  named_file out;
+  out.resolved = (file_dirs_[file_] / std::filesystem::path(name)).lexically_normal();
+  file_bytes content = read_file(out.resolved, max_bytes);
   if (!content.problem.empty()) {
     std::string message = "cannot read file '";
     message += name;
     message += "'";
-    if (resolved.string() != name)
-      message += " (" + resolved.string() + ")";
+    if (out.resolved.string() != name)
+      message += " (" + out.resolved.string() + ")";
     message += ": " + content.problem;
     error(std::move(message));
     return std::nullopt;
   }
-  hasher_.update(content.bytes);
+  out.bytes = std::move(content.bytes);
+  return out;
+}
+
+std::optional<json_reader::opened_file> json_reader::open_file(std::string_view name) {
+  std::optional<named_file> read = read_named_file(name, max_file_bytes);
+  if (!read) {
+    return std::nullopt;
+  }
+  const std::filesystem::path& resolved = read->resolved;
+  std::string& bytes = read->bytes;
+  hasher_.update(bytes);
   const std::uint32_t file = diag_.add_file(resolved.string());
   file_dirs_.push_back(resolved.parent_path());
-  const auto root = parse_text(content.bytes, file);
+  const auto root = parse_text(bytes, file);
   if (!root)
     return std::nullopt;
   return opened_file{*root, file};

@@ -114,6 +114,14 @@ class json_reader {
   void unknown_member(std::string_view name, const object_shape& shape);
   void repeated_member(std::string_view name);
   std::optional<unwrapped_list> unwrap_list(simdjson::dom::element v, bool from_file);
+  /// A file named in the config, resolved against the naming file's folder.
+  struct named_file {
+    std::filesystem::path resolved;
+    std::string bytes;
+  };
+  /// Reads file `name`; nullopt after reporting at the current path why it
+  /// cannot be read.
+  std::optional<named_file> read_named_file(std::string_view name, std::size_t max_bytes);
   std::optional<opened_file> open_file(std::string_view name);
   std::optional<simdjson::dom::element> parse_text(std::string_view text, std::uint32_t file);
   void type_error(simdjson::dom::element v, std::string_view expected);

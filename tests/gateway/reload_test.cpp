@@ -114,8 +114,7 @@ class Reload : public ::testing::Test {
   }
   void TearDown() override {
     if (gw_) {
-      gw_->proc.send_signal(SIGTERM);
-      EXPECT_EQ(gw_->proc.wait_exit(15s), 0) << gw_->proc.output();
+      EXPECT_EQ(stop_usagegate(*gw_, 15s), 0) << gw_->proc.output();
     }
   }
 

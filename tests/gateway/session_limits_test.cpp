@@ -48,8 +48,7 @@ class SessionLimits : public ::testing::Test {
   }
   void TearDown() override {
     if (gw_) {
-      gw_->proc.send_signal(SIGTERM);
-      EXPECT_EQ(gw_->proc.wait_exit(10s), 0) << gw_->proc.output();
+      EXPECT_EQ(stop_usagegate(*gw_), 0) << gw_->proc.output();
     }
   }
   std::uint16_t port() const { return gw_->port; }

@@ -400,4 +400,12 @@ inline usagegate_process start_usagegate(const std::filesystem::path& config,
   return g;
 }
 
+/// Stops a gateway the way an operator does (SIGTERM: drain, then exit) and
+/// returns its exit code (nullopt if it did not exit within `timeout`).
+inline std::optional<int> stop_usagegate(
+    usagegate_process& g, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  g.proc.send_signal(SIGTERM);
+  return g.proc.wait_exit(timeout);
+}
+
 }  // namespace ug::test
