@@ -8,14 +8,12 @@
 
 #include <atomic>
 #include <chrono>
-#include <mutex>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "tests/support/gateway_config.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/raw_server.hpp"
 
 namespace ug::test {
 namespace {
@@ -43,89 +41,35 @@ header_list keyed() {
 /// comes in. Counts connections and requests.
 class closing_upstream {
  public:
-  closing_upstream() {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    const int one = 1;
-    ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    // NOLINTNEXTLINE: POSIX socket API
-    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::listen(listen_fd_, 16);
-    // NOLINTNEXTLINE: POSIX socket API
-    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    acceptor_ = std::thread([this] { accept_loop(); });
-  }
-  ~closing_upstream() {
-    stop_ = true;
-    acceptor_.join();
-    std::lock_guard lock(mu_);
-    for (auto& t : handlers_)
-      t.join();
-    ::close(listen_fd_);
-  }
-  std::uint16_t port() const { return port_; }
-  int connections() const { return connections_; }
+  closing_upstream() : server_([this](raw_connection& c) { serve(c); }) {}
+  std::uint16_t port() const { return server_.port(); }
+  int connections() const { return server_.accepted(); }
   int requests() const { return requests_; }
 
  private:
-  void accept_loop() {
-    while (!stop_) {
-      pollfd p{listen_fd_, POLLIN, 0};
-      if (::poll(&p, 1, 20) <= 0)
-        continue;
-      const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (fd < 0)
-        continue;
-      ++connections_;
-      std::lock_guard lock(mu_);
-      handlers_.emplace_back([this, fd] { serve(fd); });
+  /// Reads up to the end of a request header (the requests here carry no
+  /// body we use) and drops it from `in`; false on EOF, error or stop.
+  static bool read_header(raw_connection& c, std::string& in) {
+    if (!c.read_until(in, "\r\n\r\n", 10s)) {
+      return false;
     }
-  }
-
-  /// Reads up to the end of a request header; false on EOF, error or stop.
-  bool read_header(int fd, std::string& in) {
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (in.find("\r\n\r\n") == std::string::npos) {
-      if (stop_ || std::chrono::steady_clock::now() > deadline)
-        return false;
-      pollfd p{fd, POLLIN, 0};
-      if (::poll(&p, 1, 20) <= 0)
-        continue;
-      char buf[4096];
-      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-      if (n <= 0)
-        return false;
-      in.append(buf, static_cast<std::size_t>(n));
-    }
-    in.erase(0, in.find("\r\n\r\n") + 4);  // requests here carry no body we use
+    in.erase(0, in.find("\r\n\r\n") + 4);
     return true;
   }
 
-  void serve(int fd) {
+  void serve(raw_connection& c) {
     std::string in;
-    if (read_header(fd, in)) {
+    if (read_header(c, in)) {
       ++requests_;
-      const std::string_view ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-      ::send(fd, ok.data(), ok.size(), MSG_NOSIGNAL);
-      if (read_header(fd, in)) {
+      c.send_all("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", 5s);
+      if (read_header(c, in)) {
         ++requests_;  // the second request: dropped unanswered
       }
     }
-    ::close(fd);
   }
 
-  int listen_fd_ = -1;
-  std::uint16_t port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> connections_{0};
   std::atomic<int> requests_{0};
-  std::thread acceptor_;
-  std::mutex mu_;
-  std::vector<std::thread> handlers_;
+  raw_tcp_server server_;  ///< last: its threads use requests_
 };
 
 TEST(StaleConnection, PooledConnectionClosedOnArrivalIsRetriedOnce) {
