@@ -29,20 +29,26 @@ struct single_stage_config {
   std::string extra_resources;
 };
 
+/// The start of a test config up to "stages": both listeners on 127.0.0.1
+/// (the admin on a free port), `workers`, and the caller's extra members.
+inline std::string gateway_opening(std::uint16_t listen_port, int workers,
+                                   const std::string& gateway_members) {
+  return R"({
+  "gateway": {
+    "listener": {"address": "127.0.0.1", "port": )" +
+         std::to_string(listen_port) + R"(},
+    "admin": {"address": "127.0.0.1", "port": 0},
+    "workers": )" +
+         std::to_string(workers) + R"(,
+    )" + gateway_members;
+}
+
 inline std::string to_json(const single_stage_config& c) {
   const std::string p(1, c.api_id.empty() ? 't' : c.api_id.front());
   const std::string res = p + "res00000";
   const std::string plan = p + "plan00001";
   const std::string key = p + "key000001";
-  return R"({
-  "gateway": {
-    "listener": {"address": "127.0.0.1", "port": )" +
-         std::to_string(c.listen_port) + R"(},
-    "admin": {"address": "127.0.0.1", "port": 0},
-    "workers": )" +
-         std::to_string(c.workers) + R"(,
-    )" + c.gateway_members +
-         R"(
+  return gateway_opening(c.listen_port, c.workers, c.gateway_members) + R"(
     "stages": {")" +
          c.api_id + R"(/v1": {"basePath": "/v1",
       "upstream": {"url": "http://127.0.0.1:)" +
@@ -133,15 +139,7 @@ inline std::string to_json(const multi_stage_config& c) {
             s.stage_name + R"("}]})";
     plan_stages += sep + R"({"apiId": ")" + s.api_id + R"(", "stage": ")" + s.stage_name + "\"}";
   }
-  return R"({
-  "gateway": {
-    "listener": {"address": "127.0.0.1", "port": )" +
-         std::to_string(c.listen_port) + R"(},
-    "admin": {"address": "127.0.0.1", "port": 0},
-    "workers": )" +
-         std::to_string(c.workers) + R"(,
-    )" + c.gateway_members +
-         R"(
+  return gateway_opening(c.listen_port, c.workers, c.gateway_members) + R"(
     "stages": {)" +
          gateway_stages + R"(}
   },
