@@ -1,6 +1,7 @@
 #include "gateway/request_target.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace ug::gateway {
 namespace {
@@ -21,7 +22,7 @@ int hex_value(char c) noexcept {
 }
 
 /// RFC 3986 §2.3: an escape of one of these means the character itself.
-bool unreserved(unsigned char c) noexcept {
+constexpr bool unreserved(unsigned char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '.' || c == '_' || c == '~';
 }
@@ -30,7 +31,7 @@ bool unreserved(unsigned char c) noexcept {
 /// only starts an escape, and ';', which is refused): unreserved, sub-delims,
 /// ':' and '@'. Anything else that the HTTP parser let through (non-ASCII,
 /// '"', '<', '{', ...) is encoded.
-bool literal_in_segment(unsigned char c) noexcept {
+constexpr bool literal_in_segment_rule(unsigned char c) noexcept {
   if (unreserved(c)) {
     return true;
   }
@@ -51,6 +52,19 @@ bool literal_in_segment(unsigned char c) noexcept {
     default:
       return false;
   }
+}
+
+/// The rule as a table: one load per byte on the common path.
+constexpr std::array<bool, 256> literal_table = [] {
+  std::array<bool, 256> t{};
+  for (std::size_t c = 0; c < t.size(); ++c) {
+    t[c] = literal_in_segment_rule(static_cast<unsigned char>(c));
+  }
+  return t;
+}();
+
+bool literal_in_segment(unsigned char c) noexcept {
+  return literal_table[c];
 }
 
 bool forbidden(unsigned char c) noexcept {
@@ -110,6 +124,27 @@ target_problem append_segment(std::string_view raw, std::string& out) {
   return target_problem::none;
 }
 
+/// True when `path` is already canonical: only bytes a segment carries
+/// literally, no escape, no empty segment but a trailing one, no dot segment.
+/// The common case ("/v1/chat/completions"), copied as it is.
+bool already_canonical(std::string_view path) noexcept {
+  std::size_t segment_start = 1;
+  for (std::size_t i = 1; i <= path.size(); ++i) {
+    if (i == path.size() || path[i] == '/') {
+      const std::string_view segment = path.substr(segment_start, i - segment_start);
+      if ((segment.empty() && i != path.size()) || segment == "." || segment == "..") {
+        return false;
+      }
+      segment_start = i + 1;
+      continue;
+    }
+    if (!literal_in_segment(static_cast<unsigned char>(path[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string_view describe(target_problem p) noexcept {
@@ -143,6 +178,10 @@ canonical_target canonicalize_target(std::string_view target, std::string& out) 
   const std::string_view path = target.substr(0, query_at);
   const std::string_view query =
       query_at == std::string_view::npos ? std::string_view{} : target.substr(query_at);
+  if (already_canonical(path)) {
+    out.assign(target);
+    return result;
+  }
 
   std::uint32_t depth = 0;
   std::string_view rest = path.substr(1);
