@@ -8,9 +8,9 @@
 #include <string_view>
 #include <tuple>
 
-#include "gateway/bounded_parser.hpp"
-#include "gateway/request_head_checks.hpp"
-#include "gateway/request_target.hpp"
+#include "gateway/http/bounded_parser.hpp"
+#include "gateway/http/request_head_checks.hpp"
+#include "gateway/http/request_target.hpp"
 
 namespace {
 

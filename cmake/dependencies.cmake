@@ -9,7 +9,7 @@ if(NOT UG_LIMITER_ONLY)
   find_package(prometheus-cpp CONFIG REQUIRED COMPONENTS core)
   find_package(SQLite3 REQUIRED)
 
-  # Asio and Beast are compiled once, in gateway/asio_beast_impl.cpp; every other
+  # Asio and Beast are compiled once, in gateway/net/asio_beast_impl.cpp; every other
   # translation unit sees only declarations (fast rebuilds).
   add_library(ug_boost_net INTERFACE)
   target_link_libraries(ug_boost_net INTERFACE Boost::headers Threads::Threads OpenSSL::SSL OpenSSL::Crypto)
