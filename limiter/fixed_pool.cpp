@@ -49,6 +49,11 @@ class pool {
     return p;
   }
 
+  std::size_t reserved_bytes() noexcept {
+    std::lock_guard lock(mutex_);
+    return chunks_.size() * chunk_bytes;
+  }
+
   void deallocate(void* p, std::size_t size) noexcept {
     const std::size_t cls = class_of(size);
     std::lock_guard lock(mutex_);
@@ -94,6 +99,10 @@ void pool_deallocate(void* p, std::size_t size) noexcept {
     return;
   }
   the_pool().deallocate(p, size);
+}
+
+std::size_t pool_reserved_bytes() noexcept {
+  return the_pool().reserved_bytes();
 }
 
 }  // namespace ug::limiter::detail

@@ -14,6 +14,9 @@ namespace detail {
 /// above 256 bytes go straight to ::operator new.
 void* pool_allocate(std::size_t size);
 void pool_deallocate(void* p, std::size_t size) noexcept;
+/// Thread-safe. Bytes the pool has taken from the system so far (it never
+/// gives them back): what its small blocks cost, for tests and sizing.
+[[nodiscard]] std::size_t pool_reserved_bytes() noexcept;
 }  // namespace detail
 
 /// Stateless allocator over the pool, for std::allocate_shared: the control

@@ -33,31 +33,63 @@ TEST(FixedPool, BlocksAreDistinctAlignedAndReused) {
 }
 
 TEST(FixedPool, LargeBlocksBypassThePool) {
-  void* p = detail::pool_allocate(4096);
-  std::memset(p, 0, 4096);
-  detail::pool_deallocate(p, 4096);
+  // Taken from the system and given back: a large block never becomes pool
+  // memory, so the pool's footprint does not move however many come and go.
+  const std::size_t before = detail::pool_reserved_bytes();
+  for (int i = 0; i < 64; ++i) {
+    void* p = detail::pool_allocate(64 * 1024);
+    std::memset(p, 0, 64 * 1024);
+    detail::pool_deallocate(p, 64 * 1024);
+  }
+  EXPECT_EQ(detail::pool_reserved_bytes(), before);
+  // Small blocks do come from the pool (the same measure moves for them).
+  std::vector<void*> small;
+  for (int i = 0; i < 4096; ++i) {
+    small.push_back(detail::pool_allocate(256));
+  }
+  EXPECT_GT(detail::pool_reserved_bytes(), before);
+  for (void* p : small) {
+    detail::pool_deallocate(p, 256);
+  }
 }
 
 TEST(FixedPool, AllocateSharedThroughThePoolFromManyThreads) {
+  // Each thread allocates and frees concurrently with the others; what every
+  // thread still holds must be intact (a block handed out twice would be
+  // overwritten by its second owner) and no block may be held twice.
+  constexpr int threads_n = 4;
+  constexpr int allocations = 2000;
+  std::vector<std::vector<std::shared_ptr<std::int64_t>>> held(threads_n);
   std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([] {
-      std::vector<std::shared_ptr<std::int64_t>> held;
-      for (int i = 0; i < 2000; ++i) {
-        held.push_back(std::allocate_shared<std::int64_t>(pool_allocator<std::int64_t>{}, i));
+  for (int t = 0; t < threads_n; ++t) {
+    threads.emplace_back([t, &mine = held[t]] {
+      for (int i = 0; i < allocations; ++i) {
+        mine.push_back(std::allocate_shared<std::int64_t>(pool_allocator<std::int64_t>{},
+                                                          std::int64_t{t} * allocations + i));
         if (i % 3 == 0) {
-          held.erase(held.begin() + i / 6);
+          mine.erase(mine.begin() + i / 6);
         }
       }
-      std::int64_t sum = 0;
-      for (const auto& p : held) {
-        sum += *p;
-      }
-      EXPECT_GT(sum, 0);
     });
   }
-  for (auto& t : threads) {
-    t.join();
+  for (auto& th : threads) {
+    th.join();
+  }
+  std::set<const void*> blocks;
+  for (int t = 0; t < threads_n; ++t) {
+    // The same operations on plain values: what the thread must still hold.
+    std::vector<std::int64_t> expected;
+    for (int i = 0; i < allocations; ++i) {
+      expected.push_back(std::int64_t{t} * allocations + i);
+      if (i % 3 == 0) {
+        expected.erase(expected.begin() + i / 6);
+      }
+    }
+    ASSERT_EQ(held[t].size(), expected.size()) << "thread " << t;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      ASSERT_EQ(*held[t][i], expected[i]) << "thread " << t << " element " << i;
+      EXPECT_TRUE(blocks.insert(held[t][i].get()).second) << "a block held twice";
+    }
   }
 }
 
