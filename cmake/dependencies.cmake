@@ -2,9 +2,10 @@
 # from Debian 12 packages installed by scripts/install-deps.
 find_package(Threads REQUIRED)
 
+# OpenSSL (SHA-256, constant-time compare) is needed by common/ and limiter/ too.
+find_package(OpenSSL REQUIRED)
 if(NOT UG_LIMITER_ONLY)
   find_package(Boost 1.81 REQUIRED CONFIG)
-  find_package(OpenSSL REQUIRED)
   find_package(simdjson REQUIRED)
   find_package(prometheus-cpp CONFIG REQUIRED COMPONENTS core)
   find_package(SQLite3 REQUIRED)

@@ -1,7 +1,7 @@
 #pragma once
 // The immutable runtime snapshot compiled from a validated document: route
 // table, key table, limiter parameters and pointers to the persistent limiter
-// state. Workers read it without locks through limiter::snapshot_cell; a reload
+// state. Workers read it without locks through common::snapshot_cell; a reload
 // compiles a new one against the same state_registry and publishes it.
 #include <cstdint>
 #include <functional>

@@ -45,7 +45,7 @@ struct api_key {
   std::string id;
   std::string name;
   std::optional<std::string> value;                    // value (20..128 chars)
-  std::optional<limiter::sha256_digest> value_sha256;  // valueSha256 (hex in JSON)
+  std::optional<common::sha256_digest> value_sha256;  // valueSha256 (hex in JSON)
   bool enabled = false;  // AWS CreateApiKey default is false; get-api-keys always prints it
   std::string customer_id;
   std::string description;
@@ -110,7 +110,7 @@ struct admin_settings {               // gateway.admin
   std::uint16_t port = 9080;
   /// SHA-256 of the bearer token (authToken or the content of authTokenFile):
   /// the token itself is never kept. Unset: no authentication (loopback only).
-  std::optional<limiter::sha256_digest> auth_token_sha256;
+  std::optional<common::sha256_digest> auth_token_sha256;
   bool operator==(const admin_settings&) const = default;
 };
 

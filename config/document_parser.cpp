@@ -6,7 +6,7 @@
 
 #include "config/admin_token.hpp"
 #include "config/aws_names.hpp"
-#include "config/content_hash.hpp"
+#include "common/sha256.hpp"
 #include "config/ip_address.hpp"
 #include "config/suggest.hpp"
 #include "config/upstream_url.hpp"
@@ -377,7 +377,7 @@ class parser {
       r_.error(std::move(why));
       return false;
     }
-    into.auth_token_sha256 = sha256_of(token);
+    into.auth_token_sha256 = common::sha256(token);
     return true;
   }
 
@@ -827,7 +827,7 @@ class parser {
         const auto s = r_.string(e);
         if (!s)
           return;
-        key.value_sha256 = parse_sha256_hex(*s);
+        key.value_sha256 = common::parse_sha256_hex(*s);
         if (!key.value_sha256)
           r_.error(
               "valueSha256 must be exactly 64 hexadecimal digits (the SHA-256 of the key "

@@ -102,7 +102,8 @@ json_reader::scope::~scope() {
   reader_.path_.resize(saved_length_);
 }
 
-json_reader::json_reader(diagnostics& diag, content_hasher& hasher, std::filesystem::path base_dir)
+json_reader::json_reader(diagnostics& diag, common::sha256_hasher& hasher,
+                         std::filesystem::path base_dir)
     : diag_(diag), hasher_(hasher) {
   file_dirs_.push_back(std::move(base_dir));
 }

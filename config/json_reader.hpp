@@ -17,7 +17,7 @@
 
 #include <simdjson.h>
 
-#include "config/content_hash.hpp"
+#include "common/sha256.hpp"
 #include "config/diagnostics.hpp"
 #include "config/json_path.hpp"
 
@@ -49,7 +49,7 @@ class json_reader {
   };
 
   /// `base_dir` resolves file names used by the main document.
-  json_reader(diagnostics& diag, content_hasher& hasher, std::filesystem::path base_dir);
+  json_reader(diagnostics& diag, common::sha256_hasher& hasher, std::filesystem::path base_dir);
   ~json_reader();
   json_reader(const json_reader&) = delete;
   json_reader& operator=(const json_reader&) = delete;
@@ -130,7 +130,7 @@ class json_reader {
   void visit_list(const unwrapped_list& l, OnElement& on_element);
 
   diagnostics& diag_;
-  content_hasher& hasher_;
+  common::sha256_hasher& hasher_;
   std::vector<std::unique_ptr<simdjson::dom::parser>> parsers_;
   std::vector<std::filesystem::path> file_dirs_;  ///< indexed by file
   std::uint32_t file_ = 0;

@@ -1,11 +1,11 @@
 #include "config/key_reference.hpp"
 
-#include "config/content_hash.hpp"
+#include "common/sha256.hpp"
 
 namespace ug::config::detail {
 namespace {
 
-std::string_view digest_bytes(const limiter::sha256_digest& d) noexcept {
+std::string_view digest_bytes(const common::sha256_digest& d) noexcept {
   // The digest is raw bytes; a view lets one hash map serve values and digests.
   // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast)
   return {reinterpret_cast<const char*>(d.data()), d.size()};
@@ -42,7 +42,7 @@ std::string_view key_value_owners::owner_of(std::string_view text) {
     return keys_[it->second].id;
   if (by_digest_.empty())
     return {};
-  const limiter::sha256_digest digest = sha256_of(text);
+  const common::sha256_digest digest = common::sha256(text);
   if (const auto it = by_digest_.find(digest_bytes(digest)); it != by_digest_.end())
     return keys_[it->second].id;
   return {};

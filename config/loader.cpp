@@ -6,7 +6,7 @@
 #include <exception>
 #include <new>
 
-#include "config/content_hash.hpp"
+#include "common/sha256.hpp"
 #include "config/diagnostics.hpp"
 #include "config/document_parser.hpp"
 #include "config/json_reader.hpp"
@@ -34,7 +34,7 @@ std::vector<std::string> referenced_files(const detail::diagnostics& diag) {
 load_result load_text(std::string_view json, const std::filesystem::path& base_dir) {
   load_result result;
   detail::diagnostics diag;
-  detail::content_hasher hasher;
+  common::sha256_hasher hasher;
   {
     detail::json_reader reader(diag, hasher, base_dir);
     if (const auto root = reader.parse_main(json)) {

@@ -6,7 +6,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "config/content_hash.hpp"
+#include "common/sha256.hpp"
 #include "config/json_path.hpp"
 #include "config/key_reference.hpp"
 #include "config/suggest.hpp"
@@ -30,7 +30,7 @@ location at_member(const location& base, string_view member) {
 }
 
 struct digest_hash {
-  std::size_t operator()(const limiter::sha256_digest& d) const noexcept {
+  std::size_t operator()(const common::sha256_digest& d) const noexcept {
     std::size_t h = 0;
     std::memcpy(&h, d.data(), sizeof h);  // a digest is already uniformly spread
     return h;
@@ -91,7 +91,7 @@ void check_quota_offset(const quota_settings& q, limiter::offset_meaning meaning
 void check_keys(const document& doc, const source_map& where, diagnostics& diag,
                 std::unordered_map<string_view, std::size_t>& key_ids) {
   std::unordered_map<string_view, std::size_t> values;
-  std::unordered_map<limiter::sha256_digest, std::size_t, digest_hash> digests;
+  std::unordered_map<common::sha256_digest, std::size_t, digest_hash> digests;
   key_ids.reserve(doc.api_keys.size());
   values.reserve(doc.api_keys.size());
   for (std::size_t i = 0; i < doc.api_keys.size(); ++i) {
@@ -126,7 +126,7 @@ void check_keys(const document& doc, const source_map& where, diagnostics& diag,
     const api_key& key = doc.api_keys[i];
     if (!key.value)
       continue;
-    const auto it = digests.find(sha256_of(*key.value));
+    const auto it = digests.find(common::sha256(*key.value));
     if (it != digests.end())
       diag.error(at_member(where.api_keys[i], "value"),
                  "API key " + in_quotes(key.id) + " has the same value as API key " +
@@ -224,8 +224,9 @@ void validate_plans(const parsed_document& parsed, diagnostics& diag, const stag
       }
       const api_key& key = doc.api_keys[key_it->second];
       if (const auto& listed = where.usage_plan_key_values[i]) {
-        const bool same = key.value ? *listed == *key.value
-                                    : (key.value_sha256 && sha256_of(*listed) == *key.value_sha256);
+        const bool same = key.value
+                              ? *listed == *key.value
+                              : (key.value_sha256 && common::sha256(*listed) == *key.value_sha256);
         if (!same)
           diag.error(at_member(where.usage_plan_keys[i], "value"),
                      "does not match the value of API key " + in_quotes(key.id) + " in apiKeys");

@@ -1,7 +1,6 @@
 #include "limiter/key_table.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <bit>
@@ -25,7 +24,7 @@ struct value_slot {
 static_assert(sizeof(value_slot) == 16);
 
 struct digest_slot {
-  sha256_digest digest{};
+  common::sha256_digest digest{};
   std::uint32_t index = 0;
   bool used = false;
 };
@@ -39,7 +38,7 @@ std::uint32_t fingerprint_of(std::uint64_t hash) noexcept {
   return static_cast<std::uint32_t>(hash >> 32) | 1U;
 }
 
-std::uint64_t digest_hash(const sha256_digest& d, std::uint64_t seed) noexcept {
+std::uint64_t digest_hash(const common::sha256_digest& d, std::uint64_t seed) noexcept {
   // SHA-256 output is already uniform; the seed only varies the layout per table.
   std::uint64_t h = 0;
   std::memcpy(&h, d.data(), sizeof h);
@@ -83,7 +82,8 @@ struct key_table::impl {
     }
   }
 
-  [[nodiscard]] std::optional<std::uint32_t> find_digest(const sha256_digest& d) const noexcept {
+  [[nodiscard]] std::optional<std::uint32_t> find_digest(
+      const common::sha256_digest& d) const noexcept {
     if (digest_slots.empty()) {
       return std::nullopt;
     }
@@ -120,7 +120,7 @@ struct key_table::impl {
     ++size;
   }
 
-  void insert_digest(const sha256_digest& d, std::uint32_t index) {
+  void insert_digest(const common::sha256_digest& d, std::uint32_t index) {
     const std::size_t mask = digest_slots.size() - 1;
     digest_slot* table = digest_slots.data();
     std::size_t pos = digest_hash(d, digest_seed) & mask;
@@ -134,17 +134,6 @@ struct key_table::impl {
     ++size;
   }
 };
-
-sha256_digest sha256(std::string_view data) noexcept {
-  sha256_digest out{};
-  unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), out.data(), &length, EVP_sha256(), nullptr) != 1 ||
-      length != out.size()) {
-    // Cannot happen with the default provider; an all-zero digest matches no key.
-    out.fill(0);
-  }
-  return out;
-}
 
 key_table::key_table(const std::vector<entry>& entries) {
   auto t = std::make_shared<impl>();
@@ -186,7 +175,7 @@ std::optional<std::uint32_t> key_table::find(std::string_view presented) const n
   if (impl_->digest_count == 0) {
     return std::nullopt;
   }
-  return impl_->find_digest(sha256(presented));
+  return impl_->find_digest(common::sha256(presented));
 }
 
 std::size_t key_table::size() const noexcept {

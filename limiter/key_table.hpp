@@ -11,19 +11,16 @@
 #include <string_view>
 #include <vector>
 
+#include "common/sha256.hpp"
+
 namespace ug::limiter {
-
-using sha256_digest = std::array<std::uint8_t, 32>;
-
-/// SHA-256 of `data`. Thread-safe.
-sha256_digest sha256(std::string_view data) noexcept;
 
 class key_table {
  public:
   /// One key as configured: either its value or its digest (exactly one set).
   struct entry {
     std::optional<std::string> value;
-    std::optional<sha256_digest> value_sha256;
+    std::optional<common::sha256_digest> value_sha256;
     std::uint32_t index = 0;  ///< payload: position in the snapshot's key array
   };
 

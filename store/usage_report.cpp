@@ -1,6 +1,7 @@
 #include "store/usage_report.hpp"
 
-#include "limiter/civil_date.hpp"
+#include "common/civil_date.hpp"
+#include "common/json_string.hpp"
 
 #include <charconv>
 #include <cstdio>
@@ -8,29 +9,13 @@
 namespace ug::store {
 namespace {
 
-using limiter::civil_from_days;
-using limiter::days_from_civil;
+using common::append_json_string;
+using common::civil_from_days;
+using common::days_from_civil;
 
 bool read_digits(std::string_view text, unsigned& out) noexcept {
   const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   return ec == std::errc{} && p == text.data() + text.size();
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
 }
 
 }  // namespace
@@ -48,7 +33,7 @@ std::optional<std::int64_t> parse_utc_day(std::string_view text) noexcept {
   }
   const std::int64_t day = days_from_civil(y, m, d);
   // Rejects 2023-02-30 and the like: the day must map back to itself.
-  const limiter::civil_date back = civil_from_days(day);
+  const common::civil_date back = civil_from_days(day);
   if (back.year != y || back.month != m || back.day != d) {
     return std::nullopt;
   }
@@ -56,7 +41,7 @@ std::optional<std::int64_t> parse_utc_day(std::string_view text) noexcept {
 }
 
 std::string format_utc_day(std::int64_t day) {
-  const limiter::civil_date date = civil_from_days(day);
+  const common::civil_date date = civil_from_days(day);
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(date.year), date.month,
                 date.day);

@@ -49,8 +49,8 @@ credentials bearer_credentials(const admin_access_policy& policy, string_view au
     return value.empty() ? credentials::none : credentials::wrong;
   const string_view token = trim(value.substr(space + 1));
   // Digests of equal length: the comparison time says nothing about the token.
-  const limiter::sha256_digest presented = limiter::sha256(token);
-  const limiter::sha256_digest& expected = *policy.bearer_token_sha256;
+  const common::sha256_digest presented = common::sha256(token);
+  const common::sha256_digest& expected = *policy.bearer_token_sha256;
   // Digests are raw bytes; constant_time_equal compares views.
   // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast)
   const string_view a(reinterpret_cast<const char*>(presented.data()), presented.size());

@@ -23,7 +23,7 @@ namespace ug::gateway {
 
 struct admin_access_policy {
   /// SHA-256 of the bearer token; unset: no token (a loopback-only admin).
-  std::optional<limiter::sha256_digest> bearer_token_sha256;
+  std::optional<common::sha256_digest> bearer_token_sha256;
 };
 
 /// nullopt lets `request` through; otherwise the JSON answer (401 or 403,

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <exception>
 
-#include "gateway/telemetry/access_log.hpp"  // append_json_string
+#include "common/json_string.hpp"
 
 namespace ug::gateway {
 
@@ -19,9 +19,9 @@ admin_response json_answer(unsigned status, std::string_view field, std::string_
   admin_response r;
   r.status = status;
   r.body.append("{");
-  append_json_string(r.body, field);
+  common::append_json_string(r.body, field);
   r.body.append(":");
-  append_json_string(r.body, text);
+  common::append_json_string(r.body, text);
   r.body.append("}");
   return r;
 }

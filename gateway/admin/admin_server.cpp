@@ -8,9 +8,9 @@
 #include <thread>
 #include <utility>
 
+#include "common/json_string.hpp"
 #include "gateway/net/net.hpp"
-#include "gateway/telemetry/access_log.hpp"  // append_json_string
-#include "gateway/telemetry/metrics.hpp"     // metrics_content_type
+#include "gateway/telemetry/metrics.hpp"  // metrics_content_type
 
 namespace ug::gateway {
 
@@ -40,7 +40,7 @@ void add_operations_routes(admin_routes& routes, operations_callbacks callbacks)
     admin_response r;
     r.status = result.ok ? 200 : 422;
     r.body.append(result.ok ? R"({"status":"ok","message":)" : R"({"status":"failed","error":)");
-    append_json_string(r.body, result.message);
+    common::append_json_string(r.body, result.message);
     r.body.push_back('}');
     return r;
   });

@@ -1,6 +1,6 @@
 #include "gateway/aws/http_date.hpp"
 
-#include "limiter/civil_date.hpp"
+#include "common/civil_date.hpp"
 
 namespace ug::gateway {
 namespace {
@@ -22,7 +22,7 @@ http_date_text format_http_date(std::int64_t utc_s) noexcept {
   }
   const std::int64_t days = utc_s / 86'400;
   const auto secs_of_day = static_cast<int>(utc_s % 86'400);
-  const limiter::civil_date date = limiter::civil_from_days(days);
+  const common::civil_date date = common::civil_from_days(days);
   const unsigned day = date.day;
   const unsigned month = date.month;
   const std::int64_t year = date.year;

@@ -22,13 +22,13 @@
 #include "gateway/telemetry/access_log.hpp"
 #include "gateway/telemetry/metrics_worker.hpp"
 #include "limiter/clock.hpp"
-#include "limiter/snapshot_cell.hpp"
+#include "common/snapshot_cell.hpp"
 
 namespace ug::gateway {
 
 class http_session;
 
-using config_cell = limiter::snapshot_cell<config::compiled_config>;
+using config_cell = common::snapshot_cell<config::compiled_config>;
 
 /// Process-wide state the workers share with the server (atomics only).
 struct shared_counters {

@@ -1,6 +1,7 @@
 #include "gateway/telemetry/access_log.hpp"
 
-#include "limiter/civil_date.hpp"
+#include "common/civil_date.hpp"
+#include "common/json_string.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -16,6 +17,8 @@
 #include <cstring>
 
 namespace ug::gateway {
+
+using common::append_json_string;
 
 namespace {
 
@@ -50,35 +53,6 @@ void append_string_or_null(std::string& out, std::string_view s) {
   } else {
     append_json_string(out, s);
   }
-}
-
-/// Length of the valid UTF-8 sequence at s[i], 0 if the bytes there are not
-/// one (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF).
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  const auto cont = [&](std::size_t k) { return i + k < s.size() && (b(k) & 0xC0) == 0x80; };
-  const unsigned char c = b(0);
-  if (c >= 0xC2 && c <= 0xDF)
-    return cont(1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (!cont(1) || !cont(2))
-      return 0;
-    if (c == 0xE0 && b(1) < 0xA0)
-      return 0;  // overlong
-    if (c == 0xED && b(1) >= 0xA0)
-      return 0;  // surrogate
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (!cont(1) || !cont(2) || !cont(3))
-      return 0;
-    if (c == 0xF0 && b(1) < 0x90)
-      return 0;  // overlong
-    if (c == 0xF4 && b(1) >= 0x90)
-      return 0;  // above U+10FFFF
-    return 4;
-  }
-  return 0;
 }
 
 /// Writes every byte or, if the sink fails, discards the rest and counts it.
@@ -128,71 +102,10 @@ access_log_sink parse_access_log_target(std::string_view spec, std::string& path
   return access_log_sink::file;
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
-  out.push_back('"');
-  std::size_t i = 0;
-  while (i < s.size()) {
-    // Copy the longest run that needs no escaping in one append: most of a
-    // log line is plain ASCII, and per-character appends dominated the cost.
-    std::size_t run = i;
-    while (run < s.size()) {
-      const auto r = static_cast<unsigned char>(s[run]);
-      if (r < 0x20 || r >= 0x80 || r == '"' || r == '\\')
-        break;
-      ++run;
-    }
-    if (run > i) {
-      out.append(s.data() + i, run - i);
-      i = run;
-      continue;
-    }
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      const std::size_t n = utf8_sequence(s, i);
-      if (n == 0) {
-        out.append("\\ufffd");
-        ++i;
-      } else {
-        out.append(s.substr(i, n));
-        i += n;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      default:
-        if (c < 0x20) {
-          out.append("\\u00");
-          out.push_back(hex[c >> 4]);
-          out.push_back(hex[c & 0xF]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-    ++i;
-  }
-  out.push_back('"');
-}
-
 void append_rfc3339_ms(std::string& out, std::int64_t utc_ns) {
   constexpr std::int64_t ns_per_day = 86'400'000'000'000;
   const std::int64_t t = std::max<std::int64_t>(utc_ns, 0);
-  const limiter::civil_date date = limiter::civil_from_days(t / ns_per_day);
+  const common::civil_date date = common::civil_from_days(t / ns_per_day);
   const std::int64_t year = date.year;
   const unsigned month = date.month;
   const unsigned day = date.day;

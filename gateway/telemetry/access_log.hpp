@@ -51,10 +51,6 @@ access_log_sink parse_access_log_target(std::string_view spec, std::string& path
 
 /// Pure, thread-safe. Appends one JSON object and '\n' to `out`.
 void format_access_line(const access_record& r, std::string& out);
-/// Pure, thread-safe. Appends `s` as a JSON string literal (with quotes),
-/// escaping '"', '\\' and control characters; bytes that are not valid UTF-8
-/// become U+FFFD, so the line is always valid JSON.
-void append_json_string(std::string& out, std::string_view s);
 /// Pure, thread-safe. Appends RFC 3339 UTC time with milliseconds
 /// ("2024-05-06T07:08:09.123Z"); negative inputs are clamped to the epoch.
 void append_rfc3339_ms(std::string& out, std::int64_t utc_ns);

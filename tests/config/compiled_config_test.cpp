@@ -65,7 +65,7 @@ document base_document() {
   ka.enabled = true;
   api_key kb;
   kb.id = "kb";
-  kb.value_sha256 = limiter::sha256(key_b);
+  kb.value_sha256 = common::sha256(key_b);
   kb.enabled = true;
   api_key koff;
   koff.id = "koff";

@@ -55,7 +55,7 @@ TEST(LoaderValidation, AnAdminBeyondLoopbackWithATokenKeepsOnlyItsDigest) {
   EXPECT_EQ(admin.address, "0.0.0.0");
   EXPECT_EQ(admin.port, 9443);
   ASSERT_TRUE(admin.auth_token_sha256.has_value());
-  EXPECT_EQ(*admin.auth_token_sha256, limiter::sha256(admin_token));
+  EXPECT_EQ(*admin.auth_token_sha256, common::sha256(admin_token));
 }
 
 TEST(LoaderValidation, TheTokenFileIsReadWithoutItsLineEndAndKeptOutOfTheContentHash) {
@@ -66,7 +66,7 @@ TEST(LoaderValidation, TheTokenFileIsReadWithoutItsLineEndAndKeptOutOfTheContent
   const load_result first = load_string(s.json(), dir.path());
   ASSERT_TRUE(first.doc.has_value()) << all_errors(first);
   ASSERT_TRUE(first.doc->gateway.admin.auth_token_sha256.has_value());
-  EXPECT_EQ(*first.doc->gateway.admin.auth_token_sha256, limiter::sha256(admin_token));
+  EXPECT_EQ(*first.doc->gateway.admin.auth_token_sha256, common::sha256(admin_token));
   // Watched by reloadOnFileChange like every file the document names.
   const auto& files = first.doc->source_files;
   EXPECT_NE(std::find(files.begin(), files.end(), (dir.path() / "secrets/admin-token").string()),
@@ -77,7 +77,7 @@ TEST(LoaderValidation, TheTokenFileIsReadWithoutItsLineEndAndKeptOutOfTheContent
   const load_result second = load_string(s.json(), dir.path());
   ASSERT_TRUE(second.doc.has_value()) << all_errors(second);
   EXPECT_EQ(*second.doc->gateway.admin.auth_token_sha256,
-            limiter::sha256(std::string(admin_token) + "-rotated"));
+            common::sha256(std::string(admin_token) + "-rotated"));
   EXPECT_EQ(first.content_sha256_hex, second.content_sha256_hex);
 
   dir.write("secrets/admin-token", "too-short\n");

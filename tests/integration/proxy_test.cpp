@@ -108,7 +108,7 @@ long stat(std::uint16_t mock_port, std::string_view name) {
   return v.empty() ? -1 : std::stol(v);
 }
 
-std::string hex(const limiter::sha256_digest& d) {
+std::string hex(const common::sha256_digest& d) {
   std::string out;
   char buf[3];
   for (auto b : d) {
@@ -197,7 +197,7 @@ TEST_F(Proxy, StreamsRequestBodiesSizedAndChunked) {
   std::string body(3 * 1024 * 1024 + 17, '\0');
   for (std::size_t i = 0; i < body.size(); ++i)
     body[i] = static_cast<char>('a' + i * 7 % 26);
-  const std::string want = hex(limiter::sha256(body));
+  const std::string want = hex(common::sha256(body));
 
   http_connection c(port(), 20s);
   const auto sized = c.request("POST", "/v1/echo", keyed(), body);

@@ -21,7 +21,7 @@ key_table::entry by_value(std::string value, std::uint32_t index) {
 
 key_table::entry by_digest(std::string_view value, std::uint32_t index) {
   key_table::entry e;
-  e.value_sha256 = sha256(value);
+  e.value_sha256 = common::sha256(value);
   e.index = index;
   return e;
 }
@@ -53,12 +53,13 @@ std::string key_value(std::uint64_t i) {
 }
 
 TEST(Sha256, KnownVectors) {
-  const sha256_digest abc = sha256("abc");
-  const sha256_digest want = {0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40,
-                              0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17,
-                              0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
+  const common::sha256_digest abc = common::sha256("abc");
+  const common::sha256_digest want = {0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea,
+                                      0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
+                                      0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c,
+                                      0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
   EXPECT_EQ(abc, want);
-  const sha256_digest empty = sha256("");
+  const common::sha256_digest empty = common::sha256("");
   EXPECT_EQ(empty[0], 0xe3);
   EXPECT_EQ(empty[31], 0x55);
 }
@@ -159,7 +160,7 @@ TEST(KeyTable, DigestKeysAreFoundByHashingThePresentedValue) {
   EXPECT_EQ(t.find(key_value(3)), 3U);
   EXPECT_EQ(t.find(key_value(4)), std::nullopt);
   // The digest itself (as bytes) is not a key.
-  const sha256_digest d = sha256(key_value(2));
+  const common::sha256_digest d = common::sha256(key_value(2));
   EXPECT_EQ(t.find(std::string_view(reinterpret_cast<const char*>(d.data()), d.size())),
             std::nullopt);
 }

@@ -1,11 +1,15 @@
 #include "tools/mock-llm/openai_json.hpp"
 
-#include <openssl/evp.h>
+#include "common/json_string.hpp"
+#include "common/sha256.hpp"
 
 #include <array>
 #include <cctype>
 
 namespace ug::gateway::mock_llm {
+
+using common::append_json_escaped;
+
 namespace {
 
 constexpr std::string_view ws = " \t\r\n";
@@ -82,23 +86,6 @@ std::string_view token_text(std::uint64_t index) {
   static constexpr std::array<std::string_view, 8> words{
       "lorem ", "ipsum ", "dolor ", "sit ", "amet ", "consectetur ", "adipiscing ", "elit "};
   return words[index % words.size()];
-}
-
-void append_json_escaped(std::string& out, std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      out += "\\u00";
-      out += hex[u >> 4];
-      out += hex[u & 0xf];
-    } else {
-      out += c;
-    }
-  }
 }
 
 std::string completion_json(api_kind kind, const response_ids& ids, std::uint64_t completion_tokens,
@@ -215,22 +202,7 @@ std::string echo_json(std::string_view method, std::string_view target,
     out += '"';
   }
   out += "},\"body_bytes\":" + std::to_string(body.size()) + ",\"body_sha256\":\"" +
-         sha256_hex(body) + "\"}";
-  return out;
-}
-
-std::string sha256_hex(std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md.data(), &len, EVP_sha256(), nullptr) != 1)
-    return {};
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 0xf];
-  }
+         common::to_hex(common::sha256(body)) + "\"}";
   return out;
 }
 

@@ -30,9 +30,6 @@ std::uint64_t prompt_tokens_for(std::size_t body_bytes);
 /// Text of completion token `index` ("lorem ", "ipsum ", ...). Thread-safe.
 std::string_view token_text(std::uint64_t index);
 
-/// JSON string escaping (quotes, backslash, control characters). Thread-safe.
-void append_json_escaped(std::string& out, std::string_view s);
-
 /// Identity shared by every object of one response.
 struct response_ids {
   std::string id;          ///< "chatcmpl-mock-N" / "cmpl-mock-N"
@@ -66,8 +63,5 @@ std::string models_json(std::int64_t created_s);
 std::string echo_json(std::string_view method, std::string_view target,
                       const std::vector<std::pair<std::string, std::string>>& headers,
                       std::string_view body);
-
-/// Lower-case hex SHA-256 of `data` (OpenSSL). Thread-safe.
-std::string sha256_hex(std::string_view data);
 
 }  // namespace ug::gateway::mock_llm

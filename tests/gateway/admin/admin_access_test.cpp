@@ -32,7 +32,7 @@ admin_request get(std::string_view path) {
 }
 
 admin_access_policy with_token() {
-  return admin_access_policy{limiter::sha256(token)};
+  return admin_access_policy{common::sha256(token)};
 }
 
 std::string header(const admin_response& r, std::string_view name) {

@@ -330,7 +330,7 @@ struct guarded_fixture : ::testing::Test {
     add_operations_routes(routes, std::move(cb));
     admin_server_options opts;
     opts.port = 0;
-    opts.access.bearer_token_sha256 = limiter::sha256(token);
+    opts.access.bearer_token_sha256 = common::sha256(token);
     server = std::make_unique<admin_server>(std::move(routes), opts);
     ASSERT_FALSE(server->start());
   }

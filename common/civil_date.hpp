@@ -4,7 +4,7 @@
 // no libc locale, time zone or lock, so it can run on the request path.
 #include <cstdint>
 
-namespace ug::limiter {
+namespace ug::common {
 
 struct civil_date {
   std::int64_t year = 1970;
@@ -42,4 +42,4 @@ static_assert(days_from_civil(2024, 2, 29) == 19'782);
 static_assert(civil_from_days(19'782).month == 2 && civil_from_days(19'782).day == 29);
 static_assert(civil_from_days(-1).year == 1969 && civil_from_days(-1).day == 31);
 
-}  // namespace ug::limiter
+}  // namespace ug::common

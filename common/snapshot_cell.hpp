@@ -8,7 +8,7 @@
 #include <memory>
 #include <mutex>
 
-namespace ug::limiter {
+namespace ug::common {
 
 template <class T>
 class snapshot_cell {
@@ -64,4 +64,4 @@ class snapshot_cell {
   std::atomic<std::uint64_t> generation_{1};
 };
 
-}  // namespace ug::limiter
+}  // namespace ug::common

@@ -1,11 +1,11 @@
-#include "limiter/snapshot_cell.hpp"
+#include "common/snapshot_cell.hpp"
 
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
 
-namespace ug::limiter {
+namespace ug::common {
 namespace {
 
 TEST(SnapshotCell, ReaderSeesPublishedSnapshots) {
@@ -30,4 +30,4 @@ TEST(SnapshotCell, ReaderKeepsItsSnapshotAliveUntilRefresh) {
 }
 
 }  // namespace
-}  // namespace ug::limiter
+}  // namespace ug::common
