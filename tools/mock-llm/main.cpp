@@ -12,18 +12,18 @@
 #include <thread>
 #include <vector>
 
-#include "tools/mock-llm/listener.hpp"
+#include "tools/mock-llm/mock_server.hpp"
 #include "tools/mock-llm/options.hpp"
 #include "tools/mock-llm/stats.hpp"
 
 namespace net = boost::asio;
-using ug::gateway::mock_llm::listener;
+using ug::mock_llm::mock_server;
 
 int main(int argc, char** argv) {
   std::vector<std::string_view> args(argv + 1, argv + argc);
-  const auto parsed = ug::gateway::mock_llm::parse_options(args);
+  const auto parsed = ug::mock_llm::parse_options(args);
   if (parsed.help) {
-    std::cout << ug::gateway::mock_llm::usage_text();
+    std::cout << ug::mock_llm::usage_text();
     return 0;
   }
   if (!parsed.opts) {
@@ -40,10 +40,10 @@ int main(int argc, char** argv) {
   }
 
   // Declared before the io_context: sessions destroyed with it still count here.
-  ug::gateway::mock_llm::stats st;
+  ug::mock_llm::stats st;
   net::io_context ioc{static_cast<int>(opts.threads)};
-  auto lst = std::make_shared<listener>(ioc, net::ip::tcp::endpoint{address, opts.listen_port},
-                                        opts, st, ec);
+  auto lst = std::make_shared<mock_server>(ioc, net::ip::tcp::endpoint{address, opts.listen_port},
+                                           opts, st, ec);
   if (ec) {
     std::cerr << "mock-llm: cannot listen on " << opts.listen_address << ":" << opts.listen_port
               << ": " << ec.message() << "\n";

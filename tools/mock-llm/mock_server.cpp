@@ -1,4 +1,4 @@
-#include "tools/mock-llm/listener.hpp"
+#include "tools/mock-llm/mock_server.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
@@ -6,10 +6,10 @@
 
 #include "tools/mock-llm/session.hpp"
 
-namespace ug::gateway::mock_llm {
+namespace ug::mock_llm {
 
-listener::listener(net::io_context& ioc, const tcp::endpoint& endpoint, const options& opts,
-                   stats& st, beast::error_code& ec)
+mock_server::mock_server(net::io_context& ioc, const tcp::endpoint& endpoint, const options& opts,
+                         stats& st, beast::error_code& ec)
     : ioc_(ioc), acceptor_(net::make_strand(ioc)), opts_(opts), stats_(st) {
   acceptor_.open(endpoint.protocol(), ec);
   if (ec)
@@ -23,28 +23,28 @@ listener::listener(net::io_context& ioc, const tcp::endpoint& endpoint, const op
   acceptor_.listen(net::socket_base::max_listen_connections, ec);
 }
 
-tcp::endpoint listener::local_endpoint() const {
+tcp::endpoint mock_server::local_endpoint() const {
   beast::error_code ec;
   return acceptor_.local_endpoint(ec);
 }
 
-void listener::run() {
+void mock_server::run() {
   do_accept();
 }
 
-void listener::stop() {
+void mock_server::stop() {
   net::post(acceptor_.get_executor(), [self = shared_from_this()] {
     beast::error_code ignored;
     self->acceptor_.close(ignored);
   });
 }
 
-void listener::do_accept() {
+void mock_server::do_accept() {
   acceptor_.async_accept(net::make_strand(ioc_),
-                         beast::bind_front_handler(&listener::on_accept, shared_from_this()));
+                         beast::bind_front_handler(&mock_server::on_accept, shared_from_this()));
 }
 
-void listener::on_accept(beast::error_code ec, tcp::socket socket) {
+void mock_server::on_accept(beast::error_code ec, tcp::socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open())
     return;
   if (!ec) {
@@ -55,4 +55,4 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
   do_accept();
 }
 
-}  // namespace ug::gateway::mock_llm
+}  // namespace ug::mock_llm

@@ -9,15 +9,15 @@
 #include "tools/mock-llm/options.hpp"
 #include "tools/mock-llm/stats.hpp"
 
-namespace ug::gateway::mock_llm {
+namespace ug::mock_llm {
 
 /// Not thread-safe: create on one thread; afterwards only its strand touches it
 /// (stop() posts onto that strand, so it may be called from any thread).
-class listener : public std::enable_shared_from_this<listener> {
+class mock_server : public std::enable_shared_from_this<mock_server> {
  public:
-  /// Opens, binds and listens; on failure `ec` is set and the listener is unusable.
-  listener(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& endpoint,
-           const options& opts, stats& st, boost::beast::error_code& ec);
+  /// Opens, binds and listens; on failure `ec` is set and the acceptor is unusable.
+  mock_server(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& endpoint,
+              const options& opts, stats& st, boost::beast::error_code& ec);
 
   /// The bound endpoint (the real port when 0 was asked for).
   boost::asio::ip::tcp::endpoint local_endpoint() const;
@@ -38,4 +38,4 @@ class listener : public std::enable_shared_from_this<listener> {
   stats& stats_;
 };
 
-}  // namespace ug::gateway::mock_llm
+}  // namespace ug::mock_llm

@@ -6,7 +6,7 @@
 #include <array>
 #include <cctype>
 
-namespace ug::gateway::mock_llm {
+namespace ug::mock_llm {
 
 using common::append_json_escaped;
 
@@ -206,4 +206,4 @@ std::string echo_json(std::string_view method, std::string_view target,
   return out;
 }
 
-}  // namespace ug::gateway::mock_llm
+}  // namespace ug::mock_llm

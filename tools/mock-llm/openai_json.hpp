@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace ug::gateway::mock_llm {
+namespace ug::mock_llm {
 
 enum class api_kind { chat, completions };  ///< /v1/chat/completions or /v1/completions
 
@@ -64,4 +64,4 @@ std::string echo_json(std::string_view method, std::string_view target,
                       const std::vector<std::pair<std::string, std::string>>& headers,
                       std::string_view body);
 
-}  // namespace ug::gateway::mock_llm
+}  // namespace ug::mock_llm

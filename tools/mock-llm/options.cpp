@@ -3,7 +3,7 @@
 #include <charconv>
 #include <limits>
 
-namespace ug::gateway::mock_llm {
+namespace ug::mock_llm {
 
 std::optional<std::uint64_t> parse_uint(std::string_view s, std::uint64_t max) {
   std::uint64_t v = 0;
@@ -101,4 +101,4 @@ parse_result parse_options(const std::vector<std::string_view>& args) {
   return r;
 }
 
-}  // namespace ug::gateway::mock_llm
+}  // namespace ug::mock_llm

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ug::gateway::mock_llm {
+namespace ug::mock_llm {
 
 /// Process-wide defaults; each can be overridden per request by an x-mock-* header.
 struct options {
@@ -34,4 +34,4 @@ std::string_view usage_text();
 /// Thread-safe (pure).
 std::optional<std::uint64_t> parse_uint(std::string_view s, std::uint64_t max);
 
-}  // namespace ug::gateway::mock_llm
+}  // namespace ug::mock_llm

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-namespace ug::gateway::mock_llm {
+namespace ug::mock_llm {
 namespace {
 
 using namespace std::chrono_literals;
@@ -407,4 +407,4 @@ void session::close_now() {
   stream_.close();
 }
 
-}  // namespace ug::gateway::mock_llm
+}  // namespace ug::mock_llm

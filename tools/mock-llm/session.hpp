@@ -20,7 +20,7 @@
 #include "tools/mock-llm/options.hpp"
 #include "tools/mock-llm/stats.hpp"
 
-namespace ug::gateway::mock_llm {
+namespace ug::mock_llm {
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -95,4 +95,4 @@ class session : public std::enable_shared_from_this<session> {
   std::optional<http::response_serializer<http::empty_body>> stream_sr_;
 };
 
-}  // namespace ug::gateway::mock_llm
+}  // namespace ug::mock_llm

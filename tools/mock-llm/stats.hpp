@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-namespace ug::gateway::mock_llm {
+namespace ug::mock_llm {
 
 /// All members thread-safe (relaxed atomics: independent counters, no ordering needed).
 struct stats {
@@ -25,4 +25,4 @@ struct stats {
   }
 };
 
-}  // namespace ug::gateway::mock_llm
+}  // namespace ug::mock_llm
