@@ -41,6 +41,10 @@ struct server_setup {
   config_source* source = nullptr;  ///< null: reload is not available; outlives the server
 };
 
+/// Its handlers capture `this`: they run only inside control_.run() (run(),
+/// on the owner's thread) or control_.poll() in the destructor, both while the
+/// server is alive; control_ is a member, so handlers left queued are
+/// destroyed with it, never invoked.
 class server {
  public:
   /// Control thread only (every member unless stated otherwise).

@@ -43,6 +43,11 @@ struct worker_services {
   upstream_reachability* reachability = nullptr;  ///< null: readiness not tracked
 };
 
+/// Its handlers capture `this`, not a shared_ptr: the worker owns its
+/// io_context and the one thread that runs it, and the destructor joins that
+/// thread before any member goes, so no handler can run once `this` is gone
+/// (handlers still queued are destroyed with the io_context, never invoked).
+/// Sessions, which do not outlive their connection, hold shared_from_this().
 class worker {
  public:
   /// Not thread-safe: construct and start on the control thread.
