@@ -47,7 +47,7 @@ class config_source {
 
   [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
 
-  /// Added. Called after every successful compile from now on, before load()
+  /// Called after every successful compile from now on, before load()
   /// returns the snapshot (the durable store attaches new keys' state there,
   /// restoring their counts before any request can reach them).
   void set_on_compiled(std::function<void(const config::compiled_config&)> fn) {
