@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "config/compiled_config_impl.hpp"
 #include "config/route_table.hpp"
 #include "limiter/key_table.hpp"
+#include "limiter/plan_start_ledger.hpp"
 #include "limiter/quota_period.hpp"
 
 namespace ug::config {
@@ -30,7 +33,7 @@ std::string state_id(std::initializer_list<std::string_view> parts) {
 }
 
 // A bucket's id names only what it limits, not its limits: a reload that
-// changes them keeps the bucket, and carry_over_buckets_from() rewrites its
+// changes them keeps the bucket, and carry_over_from() rewrites its
 // state into the new units (docs/semantics.md, "Reload").
 std::string bucket_id(std::initializer_list<std::string_view> parts) {
   return state_id(parts);
@@ -105,6 +108,15 @@ std::shared_ptr<const compiled_config> compiled_config::compile(const document& 
   out.content_sha256_hex = std::move(content_sha256_hex);
   out.journal = state.journal();
 
+  // Gateway responses, compiled once per REST API that customised some.
+  std::map<std::string, const gateway_response_table*, std::less<>> responses_by_api;
+  for (const rest_api& a : doc.rest_apis) {
+    if (auto table = gateway_response_table::compile(a)) {
+      responses_by_api[a.id] = table.get();
+      out.response_tables.push_back(std::move(table));
+    }
+  }
+
   // Stages, their routes and stage-level throttles.
   std::map<std::pair<std::string, std::string>, std::uint32_t> stage_index_by_id;
   for (const stage& s : doc.stages) {
@@ -117,6 +129,9 @@ std::shared_ptr<const compiled_config> compiled_config::compile(const document& 
                                  : static_cast<std::uint32_t>(std::count(
                                        compiled.base_path.begin(), compiled.base_path.end(), '/'));
     out.stages.push_back(std::move(compiled));
+    const auto responses = responses_by_api.find(s.api_id);
+    out.stage_responses.push_back(responses == responses_by_api.end() ? nullptr
+                                                                      : responses->second);
     impl::stage_runtime runtime;
 
     const rest_api* api = nullptr;
@@ -180,7 +195,13 @@ std::shared_ptr<const compiled_config> compiled_config::compile(const document& 
                      return out.stages[a].base_path.size() > out.stages[b].base_path.size();
                    });
 
-  // Usage plans.
+  // Usage plans. A plan's start is the one in the ledger; else the one of the
+  // snapshot being replaced (compiled against another ledger: the gateway's
+  // first compile runs before the store is open); else now. Starts the ledger
+  // lacks are recorded below, before this snapshot exists: no snapshot uses
+  // a start that the ledger (the state store, across restarts) does not hold.
+  limiter::plan_start_ledger& ledger = state.plan_starts();
+  std::vector<limiter::plan_start> unrecorded;
   std::map<std::string, std::uint32_t, std::less<>> plan_index_by_id;
   for (const usage_plan& up : doc.usage_plans) {
     impl::plan p;
@@ -189,12 +210,13 @@ std::shared_ptr<const compiled_config> compiled_config::compile(const document& 
       p.has_throttle = true;
       p.throttle = to_params(*up.throttle);
     }
-    std::int64_t start_ns = now.utc_ns;
-    if (previous != nullptr) {
-      if (auto known = previous->plan_start_utc_ns(up.id)) {
-        start_ns = *known;
-      }
+    std::optional<std::int64_t> start = ledger.recorded_start(up.id);
+    if (!start) {
+      start = previous != nullptr ? previous->plan_start_utc_ns(up.id) : std::nullopt;
+      start = start.value_or(now.utc_ns);
+      unrecorded.push_back(limiter::plan_start{up.id, *start});
     }
+    const std::int64_t start_ns = *start;
     out.plan_start_utc_ns[up.id] = start_ns;
     if (up.quota) {
       p.has_quota = true;
@@ -239,6 +261,9 @@ std::shared_ptr<const compiled_config> compiled_config::compile(const document& 
     plan_index_by_id[p.id] = static_cast<std::uint32_t>(out.plans.size());
     out.plans.push_back(std::move(p));
   }
+  if (!unrecorded.empty()) {
+    ledger.record_starts(unrecorded);  // throws: the load fails, nothing is published
+  }
 
   // API keys and their plan memberships.
   std::map<std::string, std::uint32_t, std::less<>> key_index_by_id;
@@ -277,10 +302,6 @@ std::shared_ptr<const compiled_config> compiled_config::compile(const document& 
     out.account_params = to_params(*doc.gateway.account_throttle);
     out.account_bucket = state.bucket(bucket_id({"account"}));
   }
-  if (previous != nullptr) {
-    // Last: nothing in compile may fail once buckets are in the new units.
-    out.carry_over_buckets_from(*previous->impl_, now.mono_ns);
-  }
   return result;
 }
 
@@ -295,7 +316,6 @@ verdict compiled_config::decide(const request_facts& facts) const noexcept {
     if (facts.lowest_depth_segments != UINT32_MAX) {
       // "/v1/../../etc": a ".." that led out of every stage.
       v.result = outcome::bad_request;
-      v.stage_index = no_index;
     }
     return v;  // missing_auth_token
   }
@@ -372,6 +392,7 @@ verdict compiled_config::decide(const request_facts& facts) const noexcept {
       chain.counter = &binding->state->quota;
       chain.journal = self.journal;
       chain.state = binding->state.get();
+      chain.on_state_failure = self.gateway.on_state_failure;
     }
   }
   if (limits.has_stage_throttle) {
@@ -395,6 +416,20 @@ verdict compiled_config::decide(const request_facts& facts) const noexcept {
       break;
   }
   return v;
+}
+
+stage_match compiled_config::stage_of(std::string_view target) const noexcept {
+  const auto [index, base_length] = impl_->match_stage(target.substr(0, target.find('?')));
+  if (index >= impl_->stages.size()) {
+    return {};
+  }
+  return {index, base_length};
+}
+
+const gateway_response_table* compiled_config::gateway_responses(
+    std::uint32_t stage_index) const noexcept {
+  return stage_index < impl_->stage_responses.size() ? impl_->stage_responses[stage_index]
+                                                     : nullptr;
 }
 
 const gateway_settings& compiled_config::gateway() const noexcept {

@@ -7,6 +7,11 @@
 
 namespace ug::config {
 
+void compiled_config::carry_over_from(const compiled_config& previous,
+                                      std::int64_t now_mono_ns) const {
+  impl_->carry_over_buckets_from(*previous.impl_, now_mono_ns);
+}
+
 void compiled_config::impl::carry_over_buckets_from(const impl& previous,
                                                     std::int64_t now_mono_ns) const {
   const auto carry = [now_mono_ns](limiter::gcra_bucket& bucket,

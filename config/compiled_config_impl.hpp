@@ -68,6 +68,10 @@ struct compiled_config::impl {
   std::vector<compiled_stage> stages;
   std::vector<stage_runtime> stage_runtimes;         // parallel to stages
   std::vector<std::uint32_t> stages_by_base_length;  // longest base path first
+  /// The gateway responses of every REST API that customised some, and for
+  /// each stage (parallel to stages) its API's table or nullptr.
+  std::vector<std::unique_ptr<const gateway_response_table>> response_tables;
+  std::vector<const gateway_response_table*> stage_responses;
   std::vector<plan> plans;
   std::vector<key> keys;
   limiter::key_table key_lookup;

@@ -7,9 +7,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "config/gateway_responses.hpp"
 #include "limiter/key_table.hpp"
+#include "limiter/quota_journal.hpp"
 #include "limiter/quota_period.hpp"
 
 namespace ug::config {
@@ -44,7 +47,7 @@ struct usage_plan {
 struct api_key {
   std::string id;
   std::string name;
-  std::optional<std::string> value;                    // value (20..128 chars)
+  std::optional<std::string> value;                   // value (20..128 chars)
   std::optional<common::sha256_digest> value_sha256;  // valueSha256 (hex in JSON)
   bool enabled = false;  // AWS CreateApiKey default is false; get-api-keys always prints it
   std::string customer_id;
@@ -93,11 +96,22 @@ struct stage {  // AWS Stage (get-stage shape) + gateway-only upstream
   upstream_settings upstream;
 };
 
+struct gateway_response_setting {  // AWS GatewayResponse (get-gateway-responses items[])
+  gateway_response_type type = gateway_response_type::default_4xx;  // responseType
+  std::optional<unsigned> status_code;                              // statusCode ("429")
+  /// responseParameters, in file order: header name (after
+  /// "gatewayresponse.header.") -> mapping expression ("'*'", "method.request.header.Origin")
+  std::vector<std::pair<std::string, std::string>> response_headers;
+  std::optional<std::string> json_template;  // responseTemplates["application/json"]
+  bool default_response = false;             // defaultResponse: AWS's own, customises nothing
+};
+
 struct rest_api {  // AWS RestApi + its resources
   std::string id;
   std::string name;
   std::string api_key_source = "HEADER";
   std::vector<resource> resources;
+  std::vector<gateway_response_setting> gateway_responses;  // gatewayResponses
 };
 
 struct listener_settings {
@@ -133,6 +147,8 @@ struct gateway_settings {  // everything that is not an AWS object
   std::string access_log = "off";               // accessLog: "off", "stdout" or a file path
   std::size_t metrics_key_series = 100;         // metricsKeySeries: named key series; 0: none
   bool reload_on_file_change = false;           // reloadOnFileChange: poll the files every second
+  /// onStateFailure: whether a count the state store cannot reserve is refused or admitted
+  limiter::state_failure_policy on_state_failure = limiter::state_failure_policy::closed;
 };
 
 struct document {

@@ -4,10 +4,11 @@
 #include <string_view>
 #include <utility>
 
+#include "common/sha256.hpp"
 #include "config/admin_token.hpp"
 #include "config/aws_names.hpp"
-#include "common/sha256.hpp"
 #include "config/ip_address.hpp"
+#include "config/parse_gateway_responses.hpp"
 #include "config/suggest.hpp"
 #include "config/upstream_url.hpp"
 #include "limiter/quota_period.hpp"
@@ -37,6 +38,7 @@ constexpr string_view gateway_fields[] = {"listener",
                                           "stateDirectory",
                                           "stateFlushIntervalMs",
                                           "quotaReserveChunk",
+                                          "onStateFailure",
                                           "stages",
                                           "accessLog",
                                           "metricsKeySeries",
@@ -48,8 +50,8 @@ constexpr string_view gateway_stage_fields[] = {"basePath", "upstream"};
 constexpr string_view upstream_fields[] = {
     "url",           "poolSize",   "connectTimeoutMs", "responseTimeoutMs",
     "idleTimeoutMs", "hostHeader", "forwardApiKey"};
-constexpr string_view rest_api_fields[] = {"id",           "name",      "description",
-                                           "apiKeySource", "resources", "stages"};
+constexpr string_view rest_api_fields[] = {"id",        "name",   "description",     "apiKeySource",
+                                           "resources", "stages", "gatewayResponses"};
 constexpr string_view rest_api_ignored[] = {"createdDate",
                                             "version",
                                             "warnings",
@@ -95,6 +97,7 @@ constexpr string_view plan_key_fields[] = {"id", "type", "value", "name"};
 
 constexpr string_view period_names[] = {"DAY", "WEEK", "MONTH"};
 constexpr string_view offset_meaning_names[] = {"startDay", "initialRequests"};
+constexpr string_view state_failure_names[] = {"closed", "open"};
 
 constexpr std::int64_t no_max = std::numeric_limits<std::int64_t>::max();
 // A token file holds one token (at most 4096 characters) and a line end.
@@ -256,6 +259,10 @@ class parser {
       } else if (name == "quotaReserveChunk") {
         if (auto n = bounded(e, 1, no_max))
           g.quota_reserve_chunk = *n;
+      } else if (name == "onStateFailure") {
+        if (auto m = one_of(e, state_failure_names))
+          g.on_state_failure = *m == "open" ? limiter::state_failure_policy::open
+                                            : limiter::state_failure_policy::closed;
       } else if (name == "stages") {
         r_.entries(e, [&](string_view key, dom::element s) { read_gateway_stage(key, s); });
       } else if (name == "accessLog") {
@@ -525,6 +532,7 @@ class parser {
   void read_rest_api(dom::element v) {
     out_.where.rest_apis.push_back(r_.here());
     out_.where.resources.emplace_back();
+    out_.where.gateway_responses.emplace_back();
     const std::size_t api_index = out_.doc.rest_apis.size();
     out_.doc.rest_apis.emplace_back();
     const std::size_t first_stage = out_.doc.stages.size();
@@ -554,6 +562,8 @@ class parser {
         r_.list(e, [&](dom::element r) { read_resource(r, api_index); });
       } else if (name == "stages") {
         r_.list(e, [&](dom::element s) { read_stage(s); });
+      } else if (name == "gatewayResponses") {
+        read_gateway_responses(r_, e, api, out_.where.gateway_responses[api_index]);
       }
     });
     if (v.type() == dom::element_type::OBJECT && !has_id)

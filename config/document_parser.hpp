@@ -39,8 +39,9 @@ struct plan_key_group {
 /// document's), plus what the document itself does not keep.
 struct source_map {
   std::vector<location> rest_apis;
-  std::vector<std::vector<location>> resources;  ///< [rest api][resource]
-  std::vector<location> stages;                  ///< parallel to document::stages
+  std::vector<std::vector<location>> resources;          ///< [rest api][resource]
+  std::vector<std::vector<location>> gateway_responses;  ///< [rest api][gateway response]
+  std::vector<location> stages;                          ///< parallel to document::stages
   std::vector<location> usage_plans;
   std::vector<location> api_keys;
   std::vector<location> usage_plan_keys;

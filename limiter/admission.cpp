@@ -81,10 +81,17 @@ admission_result admit(const admission_chain& chain, instant now) noexcept {
         !chain.journal->on_counted(*chain.state, *chain.quota, q.limit - q.remaining,
                                    q.period_index)) {
       // Counted beyond what would survive a crash and the store cannot
-      // reserve more: refusing is the only answer that never over-admits.
-      chain.counter->refund(q.period_index);
-      q.allowed = false;
-      q.remaining = 0;
+      // reserve more. Closed: refusing is the only answer that never
+      // over-admits. Open: the count stays in memory, so the quota still
+      // holds while the process lives.
+      if (chain.on_state_failure == state_failure_policy::open) {
+        out.state_failure = state_failure_decision::admitted;
+      } else {
+        out.state_failure = state_failure_decision::refused;
+        chain.counter->refund(q.period_index);
+        q.allowed = false;
+        q.remaining = 0;
+      }
     }
     set_quota(out, *chain.quota, q);
     if (!q.allowed) {

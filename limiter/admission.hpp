@@ -33,6 +33,8 @@ struct admission_chain {
   /// `state` owns `counter`; both set together.
   quota_journal* journal = nullptr;
   key_plan_state* state = nullptr;
+  /// When `journal` cannot cover a counted request.
+  state_failure_policy on_state_failure = state_failure_policy::closed;
 
   void add(const throttle_params* p, gcra_bucket* b, limit_level level) noexcept {
     steps[step_count++] = throttle_step{p, b, level};
@@ -60,6 +62,9 @@ struct admission_result {
   std::int64_t quota_reset_ns = 0;
   quota_period period = quota_period::day;
   std::int64_t quota_period_index = 0;  ///< the period counted in (for give_back)
+  /// Not none when the journal could not cover the count: what the chain's
+  /// policy decided (the gateway counts it).
+  state_failure_decision state_failure = state_failure_decision::none;
 
   [[nodiscard]] bool allowed() const noexcept { return refused == refusal::none; }
 };

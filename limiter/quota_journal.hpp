@@ -39,6 +39,22 @@ struct durable_reservation {
   }
 };
 
+/// What admit() does with a counted request the journal could not cover
+/// (gateway.onStateFailure; docs/semantics.md, "When the state store fails").
+enum class state_failure_policy : std::uint8_t {
+  /// Refuse it as quota exceeded: no request is ever admitted without a
+  /// durable record, so not even a crash can over-admit; the store's outage
+  /// refuses the keys whose reservation ran out.
+  closed,
+  /// Admit it, counted in memory as usual (AWS serves a request whose
+  /// usage-plan check failed): the outage costs no request, but a crash before
+  /// the store recovers forgets these counts, so the key may be admitted again.
+  open,
+};
+
+/// What happened to a request because the journal could not cover it.
+enum class state_failure_decision : std::uint8_t { none, refused, admitted };
+
 class quota_journal {
  public:
   virtual ~quota_journal() = default;
@@ -46,8 +62,8 @@ class quota_journal {
   /// request: `used` is the count after it in `period_index`. Returns true when
   /// the count is durably covered (the common case: one atomic load, no lock);
   /// otherwise the implementation may write a reservation synchronously (rare)
-  /// and returns false if it could not, in which case admit() gives the request
-  /// back and refuses it as quota exceeded.
+  /// and returns false if it could not, in which case admit() applies the
+  /// chain's state_failure_policy.
   virtual bool on_counted(key_plan_state& state, const quota_params& params, std::int64_t used,
                           std::int64_t period_index) noexcept = 0;
 };

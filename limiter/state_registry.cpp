@@ -200,4 +200,13 @@ quota_journal* state_registry::journal() const noexcept {
   return journal_.load(std::memory_order_acquire);
 }
 
+void state_registry::set_plan_start_ledger(plan_start_ledger* ledger) noexcept {
+  plan_starts_.store(ledger, std::memory_order_release);
+}
+
+plan_start_ledger& state_registry::plan_starts() noexcept {
+  plan_start_ledger* set = plan_starts_.load(std::memory_order_acquire);
+  return set != nullptr ? *set : memory_plan_starts_;
+}
+
 }  // namespace ug::limiter

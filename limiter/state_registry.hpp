@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "limiter/plan_start_ledger.hpp"
 #include "limiter/quota_counter.hpp"
 #include "limiter/quota_journal.hpp"
 #include "limiter/throttle.hpp"
@@ -41,17 +42,26 @@ class state_registry {
   std::size_t collect_unused();
   /// Thread-safe. Number of live entries.
   [[nodiscard]] std::size_t size() const;
-  /// Added. Thread-safe. The journal every snapshot compiled from now on tells
+  /// Thread-safe. The journal every snapshot compiled from now on tells
   /// about counted requests (null: none, quotas live in memory only); it must
   /// outlive those snapshots.
   void set_journal(quota_journal* journal) noexcept;
-  /// Added. Thread-safe.
+  /// Thread-safe.
   [[nodiscard]] quota_journal* journal() const noexcept;
+  /// Thread-safe. The ledger every compile from now on takes plan
+  /// start times from and records new ones in (the durable store's); null:
+  /// the registry's own, in memory, which lasts as long as the registry. It
+  /// must outlive those compiles.
+  void set_plan_start_ledger(plan_start_ledger* ledger) noexcept;
+  /// Thread-safe. The ledger set, else the in-memory one (never null).
+  [[nodiscard]] plan_start_ledger& plan_starts() noexcept;
 
  private:
   struct impl;
   std::unique_ptr<impl> impl_;
   std::atomic<quota_journal*> journal_{nullptr};
+  memory_plan_start_ledger memory_plan_starts_;
+  std::atomic<plan_start_ledger*> plan_starts_{nullptr};
 };
 
 }  // namespace ug::limiter

@@ -91,11 +91,19 @@ bool durable_journal::on_counted(limiter::key_plan_state& state,
 bool durable_journal::reserve_now(limiter::key_plan_state& state,
                                   const limiter::quota_params& params, std::int64_t used,
                                   std::int64_t period_index) noexcept {
+  if (failing_.load(std::memory_order_relaxed)) {
+    return false;  // the writer's next flush tries again and extends the reservation
+  }
+  // Held until the failure is noted: released in between, it would let the
+  // writer (or another request) try the same failing write and wait again.
+  std::lock_guard lock(mutex_);
   try {
-    std::lock_guard lock(mutex_);
     const std::uint64_t word = state.durable_reserved.load(std::memory_order_acquire);
     if (limiter::durable_reservation::covers(word, period_index, used)) {
       return true;  // another request (or the writer) reserved meanwhile
+    }
+    if (failing_.load(std::memory_order_relaxed)) {
+      return false;  // the store failed while this request waited for the lock
     }
     auto it = entries_.find(&state);
     if (it == entries_.end()) {
@@ -108,18 +116,25 @@ bool durable_journal::reserve_now(limiter::key_plan_state& state,
                                  std::memory_order_release);
     return true;
   } catch (const std::exception& e) {
-    // The request is refused: admitting it could exceed the quota after a crash.
-    std::fprintf(stderr, "usagegate: state: cannot reserve quota in %s: %s\n",
-                 store_.file().c_str(), e.what());
+    // admit() applies gateway.onStateFailure to the request.
+    note_failure("reserve quota in", e.what());
     return false;
   }
 }
 
+void durable_journal::note_failure(const char* doing, const char* why) noexcept {
+  if (!failing_.load(std::memory_order_relaxed)) {
+    std::fprintf(stderr, "usagegate: state: cannot %s %s: %s (retrying)\n", doing,
+                 store_.file().c_str(), why);
+    failing_.store(true, std::memory_order_relaxed);
+  }
+}
+
 bool durable_journal::flush(bool exact) noexcept {
+  std::lock_guard lock(mutex_);  // as in reserve_now: until a failure is noted
   try {
     const limiter::instant now = clock_.now();
     const std::int64_t day = utc_day_of(now.utc_ns);
-    std::lock_guard lock(mutex_);
     std::vector<quota_write> rows;
     struct publish {
       limiter::key_plan_state* state;
@@ -172,6 +187,11 @@ bool durable_journal::flush(bool exact) noexcept {
       rows.push_back(w);
       publishes.push_back(publish{state.get(), &e, bounds.index, used, reserved});
     }
+    if (rows.empty() && failing_.load(std::memory_order_relaxed)) {
+      // Nothing was written, so nothing says the store works again (and
+      // exact counts with nothing to write lose nothing).
+      return exact;
+    }
     store_.write(rows, exact);
     // Only now is the reservation durable: publish it to the hot path.
     for (const publish& p : publishes) {
@@ -185,18 +205,13 @@ bool durable_journal::flush(bool exact) noexcept {
     for (const limiter::key_plan_state* ptr : gone) {
       entries_.erase(ptr);
     }
-    if (failing_) {
+    if (failing_.load(std::memory_order_relaxed)) {
       std::fprintf(stderr, "usagegate: state: writing %s again\n", store_.file().c_str());
-      failing_ = false;
+      failing_.store(false, std::memory_order_relaxed);
     }
     return true;
   } catch (const std::exception& e) {
-    std::lock_guard lock(mutex_);
-    if (!failing_) {
-      std::fprintf(stderr, "usagegate: state: cannot write %s: %s (retrying)\n",
-                   store_.file().c_str(), e.what());
-      failing_ = true;
-    }
+    note_failure("write", e.what());
     return false;
   }
 }
@@ -206,16 +221,21 @@ void durable_journal::start() {
 }
 
 void durable_journal::run() {
+  bool failed = false;
   while (!stopping_.load(std::memory_order_relaxed)) {
     {
+      // After a failure, retry once per interval whatever the nudges: retrying
+      // at once would keep the lock (and a request waiting for it) busy with
+      // writes that fail the same way.
       std::unique_lock lock(mutex_);
-      wake_.wait_for(lock, settings_.flush_interval, [this] {
-        return stopping_.load(std::memory_order_relaxed) || nudged_.load(std::memory_order_relaxed);
+      wake_.wait_for(lock, settings_.flush_interval, [this, failed] {
+        return stopping_.load(std::memory_order_relaxed) ||
+               (!failed && nudged_.load(std::memory_order_relaxed));
       });
     }
     nudged_.store(false, std::memory_order_relaxed);
     if (!stopping_.load(std::memory_order_relaxed)) {
-      flush(false);
+      failed = !flush(false);
     }
   }
 }
@@ -227,6 +247,37 @@ bool durable_journal::stop() noexcept {
     writer_.join();
   }
   return flush(true);
+}
+
+std::optional<std::int64_t> durable_journal::recorded_start(std::string_view plan_id) {
+  try {
+    std::lock_guard lock(mutex_);
+    return store_.plan_start(plan_id);
+  } catch (const sqlite_error& e) {
+    const std::string file = store_.file().string();
+    throw store_error("cannot read when usage plan " + std::string(plan_id) + " started from " +
+                      file + " (" + e.what() + "); the configuration is not applied. " +
+                      "Fix: check the file (sqlite3 " + file +
+                      " 'PRAGMA integrity_check') or restore it from a backup.");
+  }
+}
+
+void durable_journal::record_starts(const std::vector<limiter::plan_start>& starts) {
+  try {
+    std::lock_guard lock(mutex_);
+    store_.record_plan_starts(starts);
+  } catch (const sqlite_error& e) {
+    const std::string file = store_.file().string();
+    const std::string more =
+        starts.size() > 1 ? " (and " + std::to_string(starts.size() - 1) + " more)" : "";
+    // A start kept only in memory would begin a new first period at the
+    // next restart: refusing the load is the only way to keep one.
+    throw store_error("cannot record when usage plan " + std::string(starts.front().plan_id) +
+                      more + " started in " + file + " (" + e.what() +
+                      "); the configuration is not applied. Fix: free disk space and make " +
+                      "the file writable by the user running usagegate, or check it (sqlite3 " +
+                      file + " 'PRAGMA integrity_check').");
+  }
 }
 
 std::size_t durable_journal::tracked() const {

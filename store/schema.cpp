@@ -10,7 +10,7 @@ namespace ug::store {
 namespace {
 
 // migrations[i] brings version i to i + 1. Never edit a shipped step: add one.
-constexpr std::array<std::string_view, 2> migrations = {
+constexpr std::array<std::string_view, 3> migrations = {
     R"sql(
 CREATE TABLE schema_version (version INTEGER NOT NULL);
 INSERT INTO schema_version (version) VALUES (0);
@@ -105,6 +105,17 @@ INSERT INTO api_keys_rebuilt (id, value_sha256, name, description, customer_id, 
          created_date, last_updated_date, stage_keys_json, tags_json FROM api_keys;
 DROP TABLE api_keys;
 ALTER TABLE api_keys_rebuilt RENAME TO api_keys;
+)sql",
+    R"sql(
+-- When each usage plan first appeared in a compiled configuration: the
+-- initialRequests quota offset reduces the limit of the period this falls in
+-- and of no later one, restarts included. Not usage_plans.start_utc_ns: that
+-- table holds the control plane's plan definitions, while this row is a fact
+-- about counting, like quota_usage, and stays when the plan leaves the file.
+CREATE TABLE plan_starts (
+  plan_id      TEXT    PRIMARY KEY,
+  start_utc_ns INTEGER NOT NULL
+) WITHOUT ROWID;
 )sql",
 };
 

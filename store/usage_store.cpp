@@ -84,6 +84,8 @@ struct usage_store::impl {
   std::unique_ptr<statement> upsert_quota;
   std::unique_ptr<statement> upsert_quota_exact;
   std::unique_ptr<statement> upsert_daily;
+  std::unique_ptr<statement> load_plan_start;
+  std::unique_ptr<statement> insert_plan_start;
 
   impl(const std::string& path, bool read_only) : db(path, !read_only, read_only) {}
   ~impl() {
@@ -116,6 +118,12 @@ struct usage_store::impl {
         "ON CONFLICT (plan_id, key_id, day) DO UPDATE SET used = used + excluded.used, "
         "remaining = excluded.remaining, quota_limit = excluded.quota_limit, "
         "period_end_utc_ns = excluded.period_end_utc_ns");
+    load_plan_start =
+        std::make_unique<statement>(db, "SELECT start_utc_ns FROM plan_starts WHERE plan_id = ?1");
+    insert_plan_start = std::make_unique<statement>(
+        db,
+        "INSERT INTO plan_starts (plan_id, start_utc_ns) VALUES (?1, ?2) "
+        "ON CONFLICT (plan_id) DO NOTHING");
   }
 };
 
@@ -234,6 +242,39 @@ void usage_store::reserve(std::string_view plan_id, std::string_view key_id,
               "SET reserved = max(reserved, excluded.reserved)");
   s.bind(1, plan_id).bind(2, key_id).bind(3, period_index).bind(4, reserved);
   s.run();
+}
+
+std::optional<std::int64_t> usage_store::plan_start(std::string_view plan_id) {
+  statement& s = *impl_->load_plan_start;
+  s.bind(1, plan_id);
+  std::optional<std::int64_t> out;
+  if (s.step()) {
+    out = s.column_int64(0);
+  }
+  s.reset();
+  return out;
+}
+
+void usage_store::record_plan_starts(const std::vector<limiter::plan_start>& starts) {
+  if (starts.empty()) {
+    return;
+  }
+  impl& self = *impl_;
+  self.db.exec("BEGIN IMMEDIATE");
+  try {
+    for (const limiter::plan_start& start : starts) {
+      self.insert_plan_start->bind(1, start.plan_id).bind(2, start.start_utc_ns);
+      self.insert_plan_start->run();
+    }
+    self.db.exec("COMMIT");
+  } catch (...) {
+    try {
+      self.db.exec("ROLLBACK");
+    } catch (const sqlite_error&) {
+      // Already rolled back by SQLite (e.g. after SQLITE_FULL).
+    }
+    throw;
+  }
 }
 
 daily_usage usage_store::usage_for(std::string_view plan_id, std::optional<std::string_view> key_id,

@@ -1,7 +1,8 @@
 #pragma once
 // The durable usage database (<stateDirectory>/usage.db): schema and
 // migrations, quota rows per (plan, key, period), daily rows per (plan, key,
-// UTC day), and the read API behind `usagegate usage` (AWS GetUsage).
+// UTC day), plan start times, and the read API behind `usagegate usage`
+// (AWS GetUsage).
 //
 // Durability: WAL with synchronous=NORMAL. A commit is in the WAL before
 // commit returns; only an fsync is deferred to the next checkpoint, so a
@@ -18,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include "limiter/plan_start_ledger.hpp"
+
 namespace ug::store {
 
 /// A start-up failure, worded for the operator: names the file and the fix.
@@ -27,7 +30,7 @@ class store_error : public std::runtime_error {
 };
 
 /// The schema version this build writes (migrations bring older files up to it).
-inline constexpr std::int64_t schema_version = 2;
+inline constexpr std::int64_t schema_version = 3;
 
 struct quota_row {
   std::int64_t used = 0;
@@ -74,6 +77,11 @@ class usage_store {
   /// Writes a reservation for one key now (the rare synchronous path).
   void reserve(std::string_view plan_id, std::string_view key_id, std::int64_t period_index,
                std::int64_t reserved);
+  /// When `plan_id` started (nullopt: not recorded). Throws sqlite_error.
+  [[nodiscard]] std::optional<std::int64_t> plan_start(std::string_view plan_id);
+  /// One transaction; a plan already recorded keeps its start. Throws
+  /// sqlite_error (the transaction is rolled back: none is recorded).
+  void record_plan_starts(const std::vector<limiter::plan_start>& starts);
   /// AWS GetUsage: per key of `plan_id` (or only `key_id` when set), one
   /// [used, remaining] pair per UTC day in [from_day, to_day]. Days without
   /// requests report 0 used and the remaining carried over (or the full limit

@@ -62,7 +62,9 @@ void print_banner(const config::compiled_config& cfg, const std::string& path, u
   std::printf("  keys:      %zu, usage plans: %zu%s\n", cfg.key_count(), cfg.plan_count(),
               g.aws_strict ? " (aws_strict: no Retry-After/RateLimit headers)" : "");
   std::printf("  accessLog: %s\n", g.access_log.c_str());
-  const std::string state_file = g.state_directory + "/usage.db";
+  const std::string state_file =
+      g.state_directory + "/usage.db (onStateFailure " +
+      (g.on_state_failure == ug::limiter::state_failure_policy::open ? "open" : "closed") + ")";
   std::printf("  state:     %s\n", g.state_directory.empty()
                                        ? "in memory (quota counts restart at 0 with the process)"
                                        : state_file.c_str());
@@ -86,8 +88,9 @@ int run(const gw::cli_options& opts) {
   }
 
   // Durable usage: the store is opened before serving, and the snapshot is
-  // compiled again with the journal in place, so every quota count is
-  // restored (attach) before a request can reach it.
+  // compiled again with the journal in place, so every plan's start comes
+  // from the store (or is recorded there) and every quota count is restored
+  // (attach) before a request can reach it.
   std::unique_ptr<ug::store::usage_store> store;
   std::unique_ptr<ug::store::durable_journal> journal;
   if (!first->gateway().state_directory.empty()) {
@@ -103,6 +106,7 @@ int run(const gw::cli_options& opts) {
         ug::store::journal_settings{std::chrono::milliseconds(g.state_flush_interval_ms),
                                     g.quota_reserve_chunk});
     state.set_journal(journal.get());
+    state.set_plan_start_ledger(journal.get());
     source.set_on_compiled([&j = *journal](const config::compiled_config& cfg) {
       std::vector<ug::store::quota_binding> bindings;
       cfg.for_each_quota([&bindings](std::string_view plan_id, std::string_view key_id,

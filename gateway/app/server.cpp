@@ -193,6 +193,9 @@ reload_result server::reload(std::string_view trigger) {
   }
   const std::shared_ptr<const config::compiled_config> next = loaded.snapshot;
   listener_->set_max_connections(next->gateway().max_connections);
+  // Last before the swap, with a fresh reading: the compile and the store's
+  // attach took time during which workers kept taking tokens in the old units.
+  next->carry_over_from(*running, clock_.now().mono_ns);
   publish(next);
   metrics_->count_reload(true);
   metrics_->set_config_info(next->content_sha256_hex());

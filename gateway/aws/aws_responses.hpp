@@ -4,11 +4,13 @@
 // {"message":"..."}, Content-Type: application/json, Content-Length, Date,
 // Connection, x-amzn-RequestId, x-amzn-ErrorType, x-amz-apigw-id. Written
 // straight into a caller buffer: the refusal path (429 under load) allocates
-// nothing and does not go through a Beast message.
+// nothing and does not go through a Beast message. The head is shared with
+// the responses an API customised (gateway/http/gateway_response_writer).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "gateway/aws/byte_writer.hpp"
 #include "gateway/aws/rate_limit_headers.hpp"
 
 namespace ug::gateway {
@@ -31,6 +33,7 @@ struct gateway_response_spec {
   std::string_view reason;
   std::string_view body;
   std::string_view error_type;  ///< x-amzn-ErrorType; empty: header omitted
+  std::string_view message;     ///< $context.error.message of a customised response
 };
 
 /// Pure, thread-safe.
@@ -54,5 +57,27 @@ inline constexpr std::size_t max_gateway_response_bytes = 1536;
 /// returns the byte count, 0 if `capacity_bytes` is too small.
 std::size_t write_gateway_response(gateway_response r, const gateway_response_context& ctx,
                                    char* out, std::size_t capacity_bytes) noexcept;
+
+/// The parts of a gateway response's head that a customisation may change.
+struct gateway_response_head {
+  unsigned status = 0;
+  std::string_view reason;
+  std::string_view content_type;  ///< "": no Content-Type here (the caller writes its own)
+  std::size_t content_length = 0;
+};
+
+/// Thread-safe (pure). The status line and the headers every gateway
+/// response carries (x-amzn-ErrorType that of `r`), ending after the last
+/// header line: the caller adds its own headers, the blank line and the body
+/// of `head.content_length` bytes. `Sink` is byte_writer or byte_counter.
+template <class Sink>
+void write_gateway_response_head(gateway_response r, const gateway_response_head& head,
+                                 const gateway_response_context& ctx, Sink& w) noexcept;
+// Defined (and instantiated for byte_writer and byte_counter) in the .cpp.
+
+/// Pure. The reason phrase of a registered status code ("Not Found"); "" for
+/// an unregistered one (the status line then ends in "456 ", as RFC 9112
+/// allows).
+std::string_view reason_phrase(unsigned status) noexcept;
 
 }  // namespace ug::gateway

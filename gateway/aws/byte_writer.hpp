@@ -1,7 +1,8 @@
 #pragma once
 // Appends text and integers into a caller-owned fixed buffer. Used to build
 // gateway responses and header values without touching the heap; overflow is
-// sticky and reported, never written past the end.
+// sticky and reported, never written past the end. byte_counter takes the
+// same appends and only counts them, to size a buffer first.
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -56,6 +57,28 @@ class byte_writer {
   char* pos_;
   char* end_;
   bool overflow_ = false;
+};
+
+/// What a byte_writer would write, counted. Not thread-safe: one owner.
+class byte_counter {
+ public:
+  byte_counter& str(std::string_view s) noexcept {
+    size_ += s.size();
+    return *this;
+  }
+
+  byte_counter& num(std::int64_t v) noexcept {
+    char digits[20];  // "-9223372036854775808"
+    const auto [p, ec] = std::to_chars(digits, digits + sizeof digits, v);
+    size_ += static_cast<std::size_t>(p - digits);
+    return *this;
+  }
+
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] bool overflow() const noexcept { return false; }
+
+ private:
+  std::size_t size_ = 0;
 };
 
 }  // namespace ug::gateway

@@ -16,9 +16,6 @@ namespace {
 
 /// First read of an idle keep-alive connection: enough for a typical header.
 constexpr std::size_t wait_read_bytes = 4096;
-/// Refused requests: a body up to this size is read and dropped to keep the
-/// connection; a larger one closes it.
-constexpr std::size_t discard_limit_bytes = 64 * 1024;
 /// Lingering close: after our last response, what the client still sends is
 /// read and dropped for up to linger_total_time, and until it pauses for
 /// linger_idle_time; then the socket closes. A client that writes its whole
@@ -167,6 +164,13 @@ void http_session::on_read_header(const error_code& ec, std::size_t n) {
     ids_.assign({}, {}, now_.utc_ns);
     begin_exchange(n);
     exchange_.result = outcome::bad_request;
+    if (ec == http::error::body_limit) {
+      // A Content-Length above the limit: Beast refuses it once every field
+      // is parsed (just before it would mark the head done), so the API the
+      // request is for, and its REQUEST_TOO_LARGE response, are known.
+      config_ = worker_.config_ptr();
+      find_responses_stage(parser_->get().target());
+    }
     const gateway_response r = ec == http::error::header_limit ? gateway_response::header_too_large
                                : ec == http::error::body_limit ? gateway_response::request_too_large
                                                                : gateway_response::bad_request;
@@ -198,6 +202,7 @@ void http_session::handle_request(std::size_t header_bytes) {
   if (head.problem != head_problem::none) {
     // The framing (or whose key this is) is in doubt: answer and close, so
     // no byte after this head is read as a request.
+    find_responses_stage(req.target());
     const gateway_response r = head.problem == head_problem::duplicate_api_key
                                    ? gateway_response::forbidden
                                : head.problem == head_problem::unsupported_transfer_coding
@@ -223,7 +228,10 @@ void http_session::handle_request(std::size_t header_bytes) {
   facts.api_key = head.api_key;
   facts.has_api_key = head.has_api_key;
   const config::verdict v = config_->decide(facts);
+  worker_.metrics().count_state_failure(v.admission.state_failure);
   const bool keyed = !v.plan_id.empty();
+  responses_stage_ = v.stage_index;
+  responses_base_bytes_ = v.forward_path_offset;
 
   if (v.result != config::outcome::missing_auth_token && v.stage_index < config_->stages().size()) {
     exchange_.stage = config_->stages()[v.stage_index].stage_name;
@@ -275,6 +283,7 @@ void http_session::begin_exchange(std::size_t header_bytes) {
   exchange_.header_bytes = header_bytes;
   exchange_.relay = relay_stats{};
   exchange_.open = true;
+  responses_stage_ = config::no_stage;
 }
 
 void http_session::finish_exchange(int status, std::size_t bytes_out) noexcept {
@@ -428,46 +437,6 @@ void http_session::on_relay_done(relay_result result, bool client_keep_alive) {
       close_socket();
       return;
   }
-}
-
-bool http_session::body_discardable() const {
-  if (!parser_ || parser_->is_done()) {
-    return true;
-  }
-  if (expect_continue_) {
-    return false;  // the client holds its body back until told to send it
-  }
-  const auto remaining = parser_->content_length_remaining();
-  return remaining && *remaining <= discard_limit_bytes;
-}
-
-void http_session::respond(gateway_response r, bool keep_alive,
-                           const limiter::admission_result* admission, bool keyed) {
-  const bool strict =
-      config_ ? config_->gateway().aws_strict : worker_.config().gateway().aws_strict;
-  keep_alive = keep_alive && body_discardable();
-  gateway_response_context ctx;
-  ctx.date = std::string_view(date_.data(), date_.size());
-  ctx.request_id = ids_.request_id();
-  ctx.apigw_id = ids_.apigw_id();
-  ctx.keep_alive = keep_alive;
-  if (spec_of(r).status >= 500) {
-    ctx.trace_id = ids_.trace_id();  // the exchange reached the integration
-  }
-  if (!strict && admission != nullptr) {
-    if (spec_of(r).status == 429) {
-      ctx.retry_after_s = retry_after_seconds(admission->retry_after_ns);
-    }
-    if (keyed && format_rate_limit_fields(*admission, now_.utc_ns, rate_limit_)) {
-      ctx.rate_limit = &rate_limit_;
-    }
-  }
-  const std::size_t n = write_gateway_response(r, ctx, out_.data(), out_.size());
-  exchange_.status = static_cast<int>(spec_of(r).status);
-  expire_after(ms(worker_.config().gateway().header_timeout_ms));
-  net::async_write(
-      socket_, net::buffer(out_.data(), n),
-      beast::bind_front_handler(&http_session::on_write_response, shared_from_this(), keep_alive));
 }
 
 void http_session::on_write_response(bool keep_alive, const error_code& ec, std::size_t n) {

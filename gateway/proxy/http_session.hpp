@@ -30,6 +30,9 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
  public:
   /// Fixed relay buffer per connection (allocated on its first forwarded request).
   static constexpr std::size_t relay_buffer_bytes = 16 * 1024;
+  /// Refused requests: a body up to this size is read and dropped to keep the
+  /// connection; a larger one closes it.
+  static constexpr std::size_t discard_limit_bytes = 64 * 1024;
 
   /// Owning worker only (every member). Registers with `w`; `socket` must be
   /// bound to the worker's executor.
@@ -83,8 +86,14 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
   /// log ring: `status` as sent, `bytes_out` written by the session itself.
   void finish_exchange(int status, std::size_t bytes_out) noexcept;
   void forward(const config::verdict& v, limiter::instant now, bool keep_alive);
+  /// Writes gateway response `r`: the one the request's API customised
+  /// (responses_stage_), else the built-in one (http_session_responses.cpp).
   void respond(gateway_response r, bool keep_alive, const limiter::admission_result* admission,
                bool keyed);
+  /// For a request refused before decide(): the stage `target` is under, by
+  /// base path (canonical_target_ is overwritten), so that its API's gateway
+  /// responses apply. Leaves no_stage when the target cannot be made canonical.
+  void find_responses_stage(std::string_view target);
   void on_write_response(bool keep_alive, const error_code& ec, std::size_t n);
   void do_discard_body();
   void on_discard_body(error_code ec, std::size_t n);
@@ -120,9 +129,17 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
   limiter::admission_chain charged_;
   limiter::admission_result admission_;
   std::array<char, max_gateway_response_bytes> out_{};  ///< gateway responses; body discard
-  std::string canonical_target_;                        ///< routed on and forwarded (capacity kept)
-  std::string target_scratch_;                          ///< the upstream's target
-  std::string head_;  ///< message heads written for the relay (capacity kept)
+  /// Customised gateway responses larger than out_ (allocated, and grown,
+  /// the first time this connection sends one that large).
+  std::unique_ptr<char[]> large_out_;
+  std::size_t large_out_bytes_ = 0;
+  /// Whose gateway responses the exchange gets: a stage of config_ (or
+  /// no_stage), and the length of its base path in canonical_target_.
+  std::uint32_t responses_stage_ = config::no_stage;
+  std::size_t responses_base_bytes_ = 0;
+  std::string canonical_target_;  ///< routed on and forwarded (capacity kept)
+  std::string target_scratch_;    ///< the upstream's target
+  std::string head_;              ///< message heads written for the relay (capacity kept)
   std::string client_ip_;
   exchange_facts exchange_;
   std::unique_ptr<char[]> relay_buffer_;

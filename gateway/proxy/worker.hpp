@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/snapshot_cell.hpp"
 #include "config/compiled_config.hpp"
 #include "gateway/net/net.hpp"
 #include "gateway/proxy/coarse_deadline.hpp"
@@ -22,7 +23,6 @@
 #include "gateway/telemetry/access_log.hpp"
 #include "gateway/telemetry/metrics_worker.hpp"
 #include "limiter/clock.hpp"
-#include "common/snapshot_cell.hpp"
 
 namespace ug::gateway {
 

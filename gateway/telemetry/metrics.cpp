@@ -160,6 +160,7 @@ std::vector<MetricFamily> metrics::Collect() const {
   key_series_selector::totals_map keys;
   outcome_cells key_overflow{};
   std::array<std::uint64_t, limiter::limit_level_count> throttled{};
+  std::array<std::uint64_t, state_failure_decision_count> state_failures{};
   std::int64_t active_connections = 0;
   std::uint64_t dropped = 0;
 
@@ -197,6 +198,9 @@ std::vector<MetricFamily> metrics::Collect() const {
     for (std::size_t l = 0; l < limiter::limit_level_count; ++l) {
       throttled[l] += w->throttled(limiter::limit_level(l));
     }
+    for (std::size_t d = 0; d < state_failure_decision_count; ++d) {
+      state_failures[d] += w->state_failure_decisions(d);
+    }
     active_connections += w->active_connections();
     dropped += w->dropped_samples();
   }
@@ -230,6 +234,17 @@ std::vector<MetricFamily> metrics::Collect() const {
                 throttled[l]);
   }
   out.push_back(std::move(throttled_family));
+
+  auto state_failure_family =
+      family("usagegate_state_failure_decisions_total",
+             "Counted requests the durable state store could not cover, by what "
+             "gateway.onStateFailure decided (refused, admitted).",
+             MetricType::Counter);
+  for (std::size_t d = 0; d < state_failure_decision_count; ++d) {
+    add_counter(state_failure_family, {label("decision", state_failure_decision_name(d))},
+                state_failures[d]);
+  }
+  out.push_back(std::move(state_failure_family));
 
   auto duration = family("usagegate_request_duration_seconds",
                          "Time from request header received to last response byte sent.",

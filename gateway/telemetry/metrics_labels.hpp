@@ -1,6 +1,7 @@
 #pragma once
 // The closed label vocabularies of the gateway's metrics and access log:
-// request outcomes, status classes, HTTP methods and throttle levels. Every
+// request outcomes, status classes, HTTP methods, throttle levels and state
+// failure decisions. Every
 // value a client could vary freely is folded into a fixed set here, so no
 // request can mint a new time series (docs/operations.md, "Cardinality").
 #include <array>
@@ -68,6 +69,13 @@ constexpr std::string_view limit_level_name(limiter::limit_level level) noexcept
       "plan_method", "plan", "stage_method", "stage", "account"};
   const auto i = static_cast<std::size_t>(level);
   return i < limiter::limit_level_count ? names[i] : std::string_view("account");
+}
+
+/// What gateway.onStateFailure decided for a request the state store could
+/// not cover: index 0 "refused", 1 "admitted" (state_failure_decision minus one).
+inline constexpr std::size_t state_failure_decision_count = 2;
+constexpr std::string_view state_failure_decision_name(std::size_t index) noexcept {
+  return index == 1 ? std::string_view("admitted") : std::string_view("refused");
 }
 
 }  // namespace ug::gateway

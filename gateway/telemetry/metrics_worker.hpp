@@ -96,6 +96,17 @@ class alignas(64) worker_metrics {
   /// combination (stage/resource/method, stage, key id, plan id) is seen.
   void record(const request_record& r) noexcept;
 
+  /// Owning worker only. Never throws. Counts what the state-failure policy
+  /// decided for one request (limiter::admission_result::state_failure);
+  /// `none` counts nothing.
+  void count_state_failure(limiter::state_failure_decision d) noexcept {
+    if (d == limiter::state_failure_decision::refused) {
+      detail::bump(state_failure_decisions_[0]);
+    } else if (d == limiter::state_failure_decision::admitted) {
+      detail::bump(state_failure_decisions_[1]);
+    }
+  }
+
   /// Owning worker only. A downstream connection was accepted / closed.
   void connection_opened() noexcept { add_connections(1); }
   void connection_closed() noexcept { add_connections(-1); }
@@ -112,6 +123,12 @@ class alignas(64) worker_metrics {
   [[nodiscard]] const id_table& plans() const noexcept { return plans_; }
   [[nodiscard]] std::uint64_t throttled(limiter::limit_level level) const noexcept {
     return throttled_[static_cast<std::size_t>(level)].load(std::memory_order_relaxed);
+  }
+  /// `index` as in state_failure_decision_name().
+  [[nodiscard]] std::uint64_t state_failure_decisions(std::size_t index) const noexcept {
+    return index < state_failure_decision_count
+               ? state_failure_decisions_[index].load(std::memory_order_relaxed)
+               : 0;
   }
   [[nodiscard]] std::int64_t active_connections() const noexcept {
     return active_connections_.load(std::memory_order_relaxed);
@@ -138,6 +155,7 @@ class alignas(64) worker_metrics {
   id_table plans_;
   std::array<std::atomic<std::uint64_t>, limiter::limit_level_count> throttled_{};
   std::array<std::atomic<std::uint64_t>, outcome_count> key_overflow_{};
+  std::array<std::atomic<std::uint64_t>, state_failure_decision_count> state_failure_decisions_{};
   std::atomic<std::uint64_t> dropped_samples_{0};
   std::atomic<std::int64_t> active_connections_{0};
 };

@@ -84,7 +84,11 @@ class CompiledConfig : public ::testing::Test {
  protected:
   std::shared_ptr<const compiled_config> compile(const document& doc,
                                                  const compiled_config* previous = nullptr) {
-    return compiled_config::compile(doc, registry_, now_, "hash", previous);
+    auto next = compiled_config::compile(doc, registry_, now_, "hash", previous);
+    if (previous != nullptr) {
+      next->carry_over_from(*previous, now_.mono_ns);  // what the server does before publishing
+    }
+    return next;
   }
 
   verdict ask(const compiled_config& cfg, std::string_view method, std::string_view target,
@@ -320,6 +324,29 @@ TEST_F(CompiledConfig, ReloadThatRaisesAThrottleGivesReliefAtOnce) {
   EXPECT_EQ(ask(*raised, "GET", "/v1/endpoint", &key_b).admission.throttle_remaining, 999);
 }
 
+TEST_F(CompiledConfig, TokensTakenWhileTheReloadIsBeingPreparedCarryOver) {
+  // Workers keep deciding with the running snapshot while the next one is
+  // compiled (and the store attached): carry-over happens at the swap, so what
+  // they took then is read in the old units and carried, not misread.
+  document doc = base_document();
+  doc.usage_plans[0].throttle = throttle_settings{10, 1.0};
+  auto first = compile(doc);
+  doc.usage_plans[0].throttle = throttle_settings{20, 3.0};
+  auto second = compiled_config::compile(doc, registry_, now_, "hash", first.get());
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_EQ(ask(*first, "GET", "/v1/endpoint", &key_a).result, outcome::forward) << i;
+  }
+  ASSERT_EQ(ask(*first, "GET", "/v1/endpoint", &key_a).result, outcome::throttled);
+  second->carry_over_from(*first, now_.mono_ns);
+  // 20 - 10 spent: the raise adds 10 at once; the 10 taken during compile stay spent.
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_EQ(ask(*second, "GET", "/v1/endpoint", &key_a).result, outcome::forward) << i;
+  }
+  const verdict refused = ask(*second, "GET", "/v1/endpoint", &key_a);
+  EXPECT_EQ(refused.result, outcome::throttled);
+  EXPECT_EQ(refused.admission.retry_after_ns, 333'333'333) << "refills at the new rate";
+}
+
 /// Puts a throttle at `level` on the requests `ask_spent` sends (POST /v1/chat
 /// for plan_method, GET /v1/endpoint otherwise); the other levels stay open.
 void set_throttle(document& doc, limit_level level, throttle_settings t) {
@@ -361,6 +388,7 @@ TEST_F(CompiledConfig, ReloadCarriesTokensOverAtEveryLevel) {
     ASSERT_EQ(ask(*first, method, target, &key_a).admission.level, level);
     set_throttle(doc, level, throttle_settings{20, 3.0});
     auto second = compiled_config::compile(doc, registry, now_, "hash", first.get());
+    second->carry_over_from(*first, now_.mono_ns);
     for (int i = 0; i < 10; ++i) {
       ASSERT_EQ(ask(*second, method, target, &key_a).result, outcome::forward) << i;
     }

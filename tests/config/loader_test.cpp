@@ -291,7 +291,7 @@ TEST(Loader, EveryGatewaySettingIsRead) {
       "keepAliveTimeoutMs": 12, "drainTimeoutMs": 13, "maxConnections": 14,
       "accountThrottle": {"burstLimit": 5000, "rateLimit": 10000},
       "awsStrict": true, "quotaOffsetMeaning": "initialRequests", "stateDirectory": "/var/lib/ug",
-      "stages": {}}})");
+      "onStateFailure": "open", "stages": {}}})");
   ASSERT_TRUE(r.doc.has_value()) << all_errors(r);
   const gateway_settings& g = r.doc->gateway;
   EXPECT_EQ(g.listener.address, "0.0.0.0");
@@ -311,6 +311,16 @@ TEST(Loader, EveryGatewaySettingIsRead) {
   EXPECT_TRUE(g.aws_strict);
   EXPECT_EQ(g.quota_offset_meaning, limiter::offset_meaning::initial_requests);
   EXPECT_EQ(g.state_directory, "/var/lib/ug");
+  EXPECT_EQ(g.on_state_failure, limiter::state_failure_policy::open);
+}
+
+TEST(Loader, StateFailuresRefuseUnlessOnStateFailureSaysOpen) {
+  const load_result unset = load_string(R"({"gateway": {"stateDirectory": "/var/lib/ug"}})");
+  ASSERT_TRUE(unset.doc.has_value()) << all_errors(unset);
+  EXPECT_EQ(unset.doc->gateway.on_state_failure, limiter::state_failure_policy::closed);
+  const load_result closed = load_string(R"({"gateway": {"onStateFailure": "closed"}})");
+  ASSERT_TRUE(closed.doc.has_value()) << all_errors(closed);
+  EXPECT_EQ(closed.doc->gateway.on_state_failure, limiter::state_failure_policy::closed);
 }
 
 TEST(Loader, UpstreamDefaults) {

@@ -334,6 +334,16 @@ const std::vector<error_case>& error_cases() {
       {"OffsetMeaningUnknown",
        [](sections& s) { s.gateway = gateway_with(R"("quotaOffsetMeaning": "startday")"); },
        "gateway.quotaOffsetMeaning", "did you mean 'startDay'?"},
+      // durable state
+      {"OnStateFailureUnknown",
+       [](sections& s) { s.gateway = gateway_with(R"("onStateFailure": "fail-open")"); },
+       "gateway.onStateFailure", "'fail-open' is not one of \"closed\" or \"open\""},
+      {"OnStateFailureCase",
+       [](sections& s) { s.gateway = gateway_with(R"("onStateFailure": "Open")"); },
+       "gateway.onStateFailure", "did you mean 'open'?"},
+      {"OnStateFailureNotAString",
+       [](sections& s) { s.gateway = gateway_with(R"("onStateFailure": true)"); },
+       "gateway.onStateFailure", "must be a string, not"},
       // throttle keys and names
       {"FineGrainWithoutPlanThrottle",
        [](sections& s) { s.usage_plans = plan_with_method_throttle("/endpoint/GET", false); },

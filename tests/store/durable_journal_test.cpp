@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include "limiter/clock.hpp"
 #include "limiter/state_registry.hpp"
 #include "store/durable_journal.hpp"
+#include "store/sqlite.hpp"
 #include "store/usage_store.hpp"
 
 namespace ug::store {
@@ -318,6 +320,46 @@ TEST(DurableJournal, AdmitRefusesWhenTheJournalCannotReserve) {
   const limiter::admission_result r = limiter::admit(chain, now);
   EXPECT_EQ(r.refused, limiter::refusal::quota_exceeded);
   EXPECT_EQ(state->quota.used(q, now.utc_ns), 0);  // given back
+}
+
+// Another connection holding the write lock (a backup, a stray sqlite3
+// shell) makes every write fail with SQLITE_BUSY once busy_timeout ran out.
+TEST(DurableJournal, AFailingStoreCostsOneWaitAndOneLogLine) {
+  temp_dir dir;
+  limiter::manual_clock clock({1, day0_utc_ns});
+  process p(dir.path(), clock, month_quota(1000), 4);
+  ASSERT_TRUE(p.request(clock));  // reserves 1 + 4 synchronously
+  testing::internal::CaptureStderr();
+  {
+    database holder((dir.path() / "usage.db").string(), false, false);
+    holder.exec("BEGIN EXCLUSIVE");
+    for (int i = 0; i < 4; ++i) {
+      ASSERT_TRUE(p.request(clock)) << "within the reservation";
+    }
+    EXPECT_FALSE(p.request(clock)) << "beyond it: the write waits out busy_timeout and fails";
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < 20; ++i) {
+      EXPECT_FALSE(p.request(clock));
+    }
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1))
+        << "while the store fails, no request waits for it";
+    EXPECT_FALSE(p.journal->flush()) << "the writer's retry fails too";
+    holder.exec("ROLLBACK");
+  }
+  EXPECT_TRUE(p.journal->flush());
+  const std::string err = testing::internal::GetCapturedStderr();
+  const auto count = [&err](const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = err.find(what); at != std::string::npos; at = err.find(what, at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  EXPECT_EQ(count("usagegate: state: cannot "), 1u) << err;
+  EXPECT_EQ(count("cannot reserve quota in " + (dir.path() / "usage.db").string()), 1u) << err;
+  EXPECT_EQ(count("usagegate: state: writing "), 1u) << err;
+  EXPECT_TRUE(p.request(clock)) << "the first good flush extended the reservation";
+  EXPECT_EQ(p.used(clock), 6);
 }
 
 TEST(UsageStore, CorruptFileIsAClearErrorAndIsLeftAlone) {

@@ -76,5 +76,29 @@ TEST(Schema, MigrationFromVersion1KeepsRowsAndDisablesByDefault) {
   EXPECT_THROW(insert_key_without_enabled(db, "duplicate", 3), sqlite_error);
 }
 
+TEST(Schema, MigrationFromVersion2AddsPlanStartsAndKeepsUsage) {
+  test::temp_dir dir;
+  const std::string file = (dir.path() / "usage.db").string();
+  {
+    database db(file, true, false);
+    migrate(db, file, 2);
+    ASSERT_EQ(read_version(db), 2);
+    db.exec(
+        "INSERT INTO quota_usage (plan_id, key_id, period_index, used, reserved) "
+        "VALUES ('p1', 'k1', 650, 2, 64)");
+  }
+  auto store = usage_store::open_for_gateway(dir.path());
+  EXPECT_EQ(store->version(), schema_version);
+  const auto row = store->load_quota("p1", "k1", 650);
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->used, 2);
+  EXPECT_EQ(row->reserved, 64);
+  // A file from before plan starts were kept has none: each plan's start is
+  // recorded at its next compile (the first period begins then).
+  EXPECT_FALSE(store->plan_start("p1").has_value());
+  store->record_plan_starts({{"p1", 7}});
+  EXPECT_EQ(store->plan_start("p1"), 7);
+}
+
 }  // namespace
 }  // namespace ug::store

@@ -143,6 +143,26 @@ TEST(Metrics, EveryThrottleLevelIsExportedByName) {
   }
 }
 
+TEST(Metrics, StateFailureDecisionsAreSummedOverWorkersAndAlwaysExported) {
+  metrics m(2);
+  const auto before = parse(m.scrape_text());
+  EXPECT_EQ(
+      value(before, series("usagegate_state_failure_decisions_total", {{"decision", "refused"}})),
+      0);
+  EXPECT_EQ(
+      value(before, series("usagegate_state_failure_decisions_total", {{"decision", "admitted"}})),
+      0);
+  m.worker(0).count_state_failure(limiter::state_failure_decision::refused);
+  m.worker(1).count_state_failure(limiter::state_failure_decision::refused);
+  m.worker(1).count_state_failure(limiter::state_failure_decision::admitted);
+  m.worker(0).count_state_failure(limiter::state_failure_decision::none);
+  const auto s = parse(m.scrape_text());
+  EXPECT_EQ(value(s, series("usagegate_state_failure_decisions_total", {{"decision", "refused"}})),
+            2);
+  EXPECT_EQ(value(s, series("usagegate_state_failure_decisions_total", {{"decision", "admitted"}})),
+            1);
+}
+
 TEST(Metrics, ClientChosenMethodsAreFoldedIntoOther) {
   metrics m(1);
   auto r = chat_ok();
