@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include "common/hex_digit.hpp"
+
 namespace ug::common {
 namespace {
 
@@ -14,19 +16,6 @@ std::string hex_of(const unsigned char* bytes, std::size_t n) {
     text += hex[bytes[i] & 0x0f];
   }
   return text;
-}
-
-int nibble(char c) noexcept {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
 }
 
 }  // namespace
@@ -51,8 +40,8 @@ std::optional<sha256_digest> parse_sha256_hex(std::string_view hex) noexcept {
     return std::nullopt;
   }
   for (std::size_t i = 0; i < digest.size(); ++i) {
-    const int high = nibble(hex[2 * i]);
-    const int low = nibble(hex[2 * i + 1]);
+    const int high = hex_digit_value(hex[2 * i]);
+    const int low = hex_digit_value(hex[2 * i + 1]);
     if (high < 0 || low < 0) {
       return std::nullopt;
     }

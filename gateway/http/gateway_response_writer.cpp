@@ -1,5 +1,6 @@
 #include "gateway/http/gateway_response_writer.hpp"
 
+#include "common/hex_digit.hpp"
 #include "common/json_string.hpp"
 #include "gateway/http/header_arena.hpp"
 
@@ -10,19 +11,6 @@ using config::response_part;
 using config::response_value;
 
 constexpr std::string_view default_content_type = "application/json";
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 bool is_header_value_byte(unsigned char c) noexcept {
   return c == '\t' || (c >= 0x20 && c != 0x7f);
@@ -39,9 +27,11 @@ struct found_value {
 bool header_safe(const found_value& v) noexcept {
   for (std::size_t i = 0; i < v.text.size(); ++i) {
     auto c = static_cast<unsigned char>(v.text[i]);
-    if (v.decode && c == '%' && i + 2 < v.text.size() && hex_value(v.text[i + 1]) >= 0 &&
-        hex_value(v.text[i + 2]) >= 0) {
-      c = static_cast<unsigned char>(hex_value(v.text[i + 1]) * 16 + hex_value(v.text[i + 2]));
+    if (v.decode && c == '%' && i + 2 < v.text.size() &&
+        common::hex_digit_value(v.text[i + 1]) >= 0 &&
+        common::hex_digit_value(v.text[i + 2]) >= 0) {
+      c = static_cast<unsigned char>(common::hex_digit_value(v.text[i + 1]) * 16 +
+                                     common::hex_digit_value(v.text[i + 2]));
       i += 2;
     }
     if (!is_header_value_byte(c)) {
@@ -59,13 +49,13 @@ void append_value(const found_value& v, Sink& w) noexcept {
   }
   std::size_t run = 0;  // start of the bytes not yet written
   for (std::size_t i = 0; i < v.text.size(); ++i) {
-    if (v.text[i] != '%' || i + 2 >= v.text.size() || hex_value(v.text[i + 1]) < 0 ||
-        hex_value(v.text[i + 2]) < 0) {
+    if (v.text[i] != '%' || i + 2 >= v.text.size() || common::hex_digit_value(v.text[i + 1]) < 0 ||
+        common::hex_digit_value(v.text[i + 2]) < 0) {
       continue;
     }
     w.str(v.text.substr(run, i - run));
-    const char decoded =
-        static_cast<char>(hex_value(v.text[i + 1]) * 16 + hex_value(v.text[i + 2]));
+    const char decoded = static_cast<char>(common::hex_digit_value(v.text[i + 1]) * 16 +
+                                           common::hex_digit_value(v.text[i + 2]));
     w.str(std::string_view(&decoded, 1));
     i += 2;
     run = i + 1;

@@ -3,23 +3,12 @@
 #include <algorithm>
 #include <array>
 
+#include "common/hex_digit.hpp"
+
 namespace ug::gateway {
 namespace {
 
 constexpr char hex_digits[] = "0123456789ABCDEF";
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 /// RFC 3986 §2.3: an escape of one of these means the character itself.
 constexpr bool unreserved(unsigned char c) noexcept {
@@ -99,8 +88,8 @@ target_problem append_segment(std::string_view raw, std::string& out) {
     if (i + 2 >= raw.size()) {
       return target_problem::bad_escape;
     }
-    const int hi = hex_value(raw[i + 1]);
-    const int lo = hex_value(raw[i + 2]);
+    const int hi = common::hex_digit_value(raw[i + 1]);
+    const int lo = common::hex_digit_value(raw[i + 2]);
     if (hi < 0 || lo < 0) {
       return target_problem::bad_escape;
     }
