@@ -145,8 +145,7 @@ void migrate(database& db, const std::string& file, std::int64_t to_version) {
   // Outside the transaction: SQLite ignores this pragma inside one. A step
   // that rebuilds a parent table must not cascade into its children.
   db.exec("PRAGMA foreign_keys = OFF");
-  db.exec("BEGIN IMMEDIATE");
-  try {
+  write_transaction(db, [&] {
     const std::int64_t found = read_version(db);
     if (found > schema_version) {
       throw store_error(file + " has schema version " + std::to_string(found) +
@@ -159,15 +158,7 @@ void migrate(database& db, const std::string& file, std::int64_t to_version) {
       set.bind(1, v + 1);
       set.run();
     }
-    db.exec("COMMIT");
-  } catch (...) {
-    try {
-      db.exec("ROLLBACK");
-    } catch (const sqlite_error&) {
-      // nothing to roll back
-    }
-    throw;
-  }
+  });
 }
 
 }  // namespace ug::store

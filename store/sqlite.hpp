@@ -42,6 +42,25 @@ class database {
   sqlite3* db_ = nullptr;
 };
 
+/// Not thread-safe (as `db`). Runs `body` inside BEGIN IMMEDIATE .. COMMIT;
+/// if anything throws, rolls back (a ROLLBACK SQLite already did itself, e.g.
+/// after SQLITE_FULL, is not an error) and rethrows.
+template <class Body>
+void write_transaction(database& db, Body&& body) {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    body();
+    db.exec("COMMIT");
+  } catch (...) {
+    try {
+      db.exec("ROLLBACK");
+    } catch (const sqlite_error&) {
+      // Already rolled back by SQLite.
+    }
+    throw;
+  }
+}
+
 /// Not thread-safe. Parameters are 1-based as in SQLite; text is bound
 /// without a copy and must outlive step().
 class statement {

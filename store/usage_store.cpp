@@ -211,8 +211,7 @@ void usage_store::write(const std::vector<quota_write>& rows, bool exact) {
     return;
   }
   impl& self = *impl_;
-  self.db.exec("BEGIN IMMEDIATE");
-  try {
+  write_transaction(self.db, [&] {
     statement& quota = exact ? *self.upsert_quota_exact : *self.upsert_quota;
     for (const quota_write& w : rows) {
       quota.bind(1, w.plan_id).bind(2, w.key_id).bind(3, w.period_index);
@@ -223,15 +222,7 @@ void usage_store::write(const std::vector<quota_write>& rows, bool exact) {
       self.upsert_daily->bind(7, w.period_end_utc_ns);
       self.upsert_daily->run();
     }
-    self.db.exec("COMMIT");
-  } catch (...) {
-    try {
-      self.db.exec("ROLLBACK");
-    } catch (const sqlite_error&) {
-      // Already rolled back by SQLite (e.g. after SQLITE_FULL).
-    }
-    throw;
-  }
+  });
 }
 
 void usage_store::reserve(std::string_view plan_id, std::string_view key_id,
@@ -260,21 +251,12 @@ void usage_store::record_plan_starts(const std::vector<limiter::plan_start>& sta
     return;
   }
   impl& self = *impl_;
-  self.db.exec("BEGIN IMMEDIATE");
-  try {
+  write_transaction(self.db, [&] {
     for (const limiter::plan_start& start : starts) {
       self.insert_plan_start->bind(1, start.plan_id).bind(2, start.start_utc_ns);
       self.insert_plan_start->run();
     }
-    self.db.exec("COMMIT");
-  } catch (...) {
-    try {
-      self.db.exec("ROLLBACK");
-    } catch (const sqlite_error&) {
-      // Already rolled back by SQLite (e.g. after SQLITE_FULL).
-    }
-    throw;
-  }
+  });
 }
 
 daily_usage usage_store::usage_for(std::string_view plan_id, std::optional<std::string_view> key_id,

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/hex_digit.hpp"
 #include "config/compiled_config.hpp"
 #include "config/loader.hpp"
 #include "gateway/http/bounded_parser.hpp"
@@ -83,19 +84,6 @@ std::size_t count_fields(const http::fields& f, http::field name) {
   return static_cast<std::size_t>(std::distance(range.first, range.second));
 }
 
-int hex(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 /// What the most lenient upstream makes of a path it is sent: every escape
 /// decoded, '\\' read as '/', ";params" cut from segments, letters folded to
 /// lower case, "//" merged, "." and ".." resolved. False where such an
@@ -104,10 +92,12 @@ bool upstream_view(std::string_view path, std::string& out) {
   std::string decoded;
   for (std::size_t i = 0; i < path.size(); ++i) {
     if (path[i] == '%') {
-      if (i + 2 >= path.size() || hex(path[i + 1]) < 0 || hex(path[i + 2]) < 0) {
+      if (i + 2 >= path.size() || ug::common::hex_digit_value(path[i + 1]) < 0 ||
+          ug::common::hex_digit_value(path[i + 2]) < 0) {
         return false;
       }
-      decoded.push_back(static_cast<char>(hex(path[i + 1]) * 16 + hex(path[i + 2])));
+      decoded.push_back(static_cast<char>(ug::common::hex_digit_value(path[i + 1]) * 16 +
+                                          ug::common::hex_digit_value(path[i + 2])));
       i += 2;
     } else {
       decoded.push_back(path[i]);
