@@ -1,8 +1,8 @@
 #pragma once
 // The configuration file as plain data, in AWS's own shapes and field names
-// (aws-usage-plans.md §4.3), plus the gateway-only settings kept apart. Produced
-// by config/loader (parse + validate); compiled into the runtime snapshot by
-// config/compiled_config. Nothing here is read on the hot path.
+// (AWS get-rest-apis, get-usage-plans, get-api-keys shapes; docs/configuration.md), plus the
+// gateway-only settings kept apart. Produced by config/loader (parse + validate); compiled into the
+// runtime snapshot by config/compiled_config. Nothing here is read on the hot path.
 #include <cstdint>
 #include <map>
 #include <optional>

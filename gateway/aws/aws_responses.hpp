@@ -1,6 +1,6 @@
 #pragma once
 // Responses the gateway makes itself, byte for byte as AWS API Gateway's
-// default gateway responses (aws-usage-plans.md §1.3, §7): compact JSON body
+// default gateway responses (docs/semantics.md, the data-plane contract): compact JSON body
 // {"message":"..."}, Content-Type: application/json, Content-Length, Date,
 // Connection, x-amzn-RequestId, x-amzn-ErrorType, x-amz-apigw-id. Written
 // straight into a caller buffer: the refusal path (429 under load) allocates

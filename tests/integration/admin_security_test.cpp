@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "tests/support/gateway_config.hpp"
+#include "tests/support/gateway_config_layouts.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -26,18 +26,11 @@ using namespace std::chrono_literals;
 constexpr const char* api_key = "admin-security-key-00000000001";
 constexpr const char* admin_token = "f3a9c1e07b2d4856a0c9e1f2b3d4a5c6-test";
 
-/// The admin member tests/support/gateway_config.hpp writes.
-constexpr std::string_view default_admin = R"("admin": {"address": "127.0.0.1", "port": 0})";
-
-/// The single-stage config in front of `upstream_port` with `admin` (a whole
-/// "admin": {...} member) in place of the default one.
-std::string config_json(std::uint16_t upstream_port, std::string_view admin = default_admin) {
-  single_stage_config c;
-  c.api_key = api_key;
-  c.upstream_port = upstream_port;
-  std::string json = to_json(c);
-  json.replace(json.find(default_admin), default_admin.size(), admin);
-  return json;
+/// The single-stage config in front of `upstream_port` with `admin` as gateway.admin.
+usagegate_config test_config(std::uint16_t upstream_port, const admin_settings& admin = {}) {
+  usagegate_config c = single_stage("testapi001", api_key, upstream_port);
+  c.gateway.admin = admin;
+  return c;
 }
 
 struct gateway {
@@ -49,8 +42,9 @@ class AdminSecurity : public ::testing::Test {
  protected:
   void SetUp() override { mock_.emplace(start_mock_llm()); }
 
-  gateway start(std::string_view admin = default_admin) {
-    gateway g{start_usagegate(dir_.write("gw.json", config_json(mock_->port, admin))), 0};
+  gateway start(const admin_settings& admin = {}) {
+    const auto config = dir_.write("gw.json", to_json(test_config(mock_->port, admin)));
+    gateway g{start_usagegate(config), 0};
     static const std::regex admin_line(R"(^usagegate: admin on http://127\.0\.0\.1:[0-9]+$)");
     g.admin_port = port_from_line(g.process.proc.wait_for_line(admin_line, banner_timeout));
     if (g.admin_port == 0)
@@ -128,8 +122,7 @@ TEST_F(AdminSecurity, AWebPageCannotTriggerAReload) {
 
 TEST_F(AdminSecurity, WithATokenEveryRouteButTheProbesNeedsIt) {
   dir_.write("admin-token", std::string(admin_token) + "\n");
-  gateway g =
-      start(R"("admin": {"address": "127.0.0.1", "port": 0, "authTokenFile": "admin-token"})");
+  gateway g = start({.auth_token_file = "admin-token"});
 
   auto r = http_request(g.admin_port, "GET", "/metrics");
   ASSERT_TRUE(r);
@@ -157,9 +150,8 @@ TEST_F(AdminSecurity, WithATokenEveryRouteButTheProbesNeedsIt) {
 }
 
 TEST_F(AdminSecurity, AnAdminBeyondLoopbackWithoutATokenIsAConfigError) {
-  const std::string json =
-      config_json(mock_->port, R"("admin": {"address": "0.0.0.0", "port": 0})");
-  const auto config = dir_.write("gw.json", json);
+  const auto config =
+      dir_.write("gw.json", to_json(test_config(mock_->port, {.address = "0.0.0.0"})));
   const auto [rc, out] = check_config(config);
   EXPECT_EQ(rc, 2) << out;
   EXPECT_NE(out.find(R"(gateway.admin.address: "0.0.0.0" is not a loopback address)"),
@@ -172,10 +164,9 @@ TEST_F(AdminSecurity, AnAdminBeyondLoopbackWithoutATokenIsAConfigError) {
 }
 
 TEST_F(AdminSecurity, AHostNameAsListenerAddressFailsTheCheckLikeTheStart) {
-  std::string json = config_json(mock_->port);
-  const std::string builtin = R"("listener": {"address": "127.0.0.1")";
-  json.replace(json.find(builtin), builtin.size(), R"("listener": {"address": "localhost")");
-  const auto config = dir_.write("gw.json", json);
+  usagegate_config c = test_config(mock_->port);
+  c.gateway.listener.address = "localhost";
+  const auto config = dir_.write("gw.json", to_json(c));
   const auto [rc, out] = check_config(config);
   EXPECT_EQ(rc, 2) << out;
   EXPECT_NE(out.find(R"(gateway.listener.address: "localhost" is a host name)"), std::string::npos)
@@ -189,11 +180,9 @@ TEST_F(AdminSecurity, AHostNameAsListenerAddressFailsTheCheckLikeTheStart) {
 TEST_F(AdminSecurity, AKeyValueWhereItsIdBelongsIsNeverEchoed) {
   gateway g = start();
   // The usage plan key names the key by its value instead of its id.
-  std::string json = config_json(mock_->port);
-  const std::string plan_key = R"([{"id": "tkey000001", "type": "API_KEY"}])";
-  json.replace(json.find(plan_key), plan_key.size(),
-               R"([{"id": ")" + std::string(api_key) + R"(", "type": "API_KEY"}])");
-  const auto config = dir_.write("gw.json", json);
+  usagegate_config c = test_config(mock_->port);
+  c.usage_plans[0].key_ids = {api_key};
+  const auto config = dir_.write("gw.json", to_json(c));
 
   const auto [rc, out] = check_config(config);
   EXPECT_EQ(rc, 2) << out;

@@ -1,7 +1,8 @@
-// The AWS data-plane contract (aws-usage-plans.md §7, data-plane table), one
+// The AWS data-plane contract (docs/semantics.md, the row-by-row table), one
 // test per row, against the real usagegate binary in front of the real
 // mock-llm. Bodies are compared byte for byte and the AWS headers checked on
 // every gateway-generated error.
+#include "tests/support/gateway_config.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -37,83 +38,58 @@ constexpr std::string_view body_quota = R"({"message":"Limit Exceeded"})";
 //   key 2.
 struct contract_config {
   bool aws_strict = false;
-  std::string plan_throttle;           // JSON object, "" = none
-  std::string plan_quota;              // JSON object, "" = none
-  std::string plan_method_throttles;   // apiStages[0].throttle JSON object, "" = none
-  std::string method_settings = "{}";  // stage "test" methodSettings
-  std::string account_throttle;        // JSON object, "" = none
+  std::optional<throttle_limits> plan_throttle;
+  std::optional<quota_limits> plan_quota;
+  std::vector<method_throttle> plan_method_throttles;  // apiStages[0].throttle
+  std::vector<method_throttle> method_settings;        // stage "test" methodSettings
+  std::optional<throttle_limits> account_throttle;
 
-  std::string to_json(std::uint16_t upstream_port) const {
-    const std::string upstream = "http://127.0.0.1:" + std::to_string(upstream_port);
-    std::string plan1 = R"({"id": "ctrplan001", "name": "contract-plan",
-        "apiStages": [{"apiId": "ctrapi0001", "stage": "test")";
-    if (!plan_method_throttles.empty())
-      plan1 += ", \"throttle\": " + plan_method_throttles;
-    plan1 += "}]";
-    if (!plan_throttle.empty())
-      plan1 += ", \"throttle\": " + plan_throttle;
-    if (!plan_quota.empty())
-      plan1 += ", \"quota\": " + plan_quota;
-    plan1 += "}";
-    std::string gateway = R"("listener": {"address": "127.0.0.1", "port": 0},
-      "admin": {"address": "127.0.0.1", "port": 0},
-      "workers": 2,
-      "awsStrict": )" + std::string(aws_strict ? "true" : "false");
-    if (!account_throttle.empty())
-      gateway += ", \"accountThrottle\": " + account_throttle;
-    gateway += R"(, "stages": {
-        "ctrapi0001/test": {"basePath": "/test", "upstream": {"url": ")" +
-               upstream + R"("}},
-        "ctrapi0002/other": {"basePath": "/other", "upstream": {"url": ")" +
-               upstream + R"("}}})";
-    return R"({
-  "gateway": {)" +
-           gateway + R"(},
-  "restApis": [
-    {"id": "ctrapi0001", "name": "contract-api", "apiKeySource": "HEADER",
-     "resources": [
-       {"id": "ctrres0001", "path": "/"},
-       {"id": "ctrres0002", "parentId": "ctrres0001", "pathPart": "echo", "path": "/echo",
-        "resourceMethods": {"GET": {"httpMethod": "GET", "apiKeyRequired": true},
-                            "POST": {"httpMethod": "POST", "apiKeyRequired": true}}},
-       {"id": "ctrres0003", "parentId": "ctrres0001", "pathPart": "models", "path": "/models",
-        "resourceMethods": {"GET": {"httpMethod": "GET", "apiKeyRequired": false}}},
-       {"id": "ctrres0004", "parentId": "ctrres0001", "pathPart": "chat", "path": "/chat"},
-       {"id": "ctrres0005", "parentId": "ctrres0004", "pathPart": "completions",
-        "path": "/chat/completions",
-        "resourceMethods": {"POST": {"httpMethod": "POST", "apiKeyRequired": true}}}],
-     "stages": [{"stageName": "test", "methodSettings": )" +
-           method_settings + R"(}]},
-    {"id": "ctrapi0002", "name": "other-api", "apiKeySource": "HEADER",
-     "resources": [
-       {"id": "ctrres0101", "path": "/"},
-       {"id": "ctrres0102", "parentId": "ctrres0101", "pathPart": "echo", "path": "/echo",
-        "resourceMethods": {"GET": {"httpMethod": "GET", "apiKeyRequired": true}}}],
-     "stages": [{"stageName": "other"}]}
-  ],
-  "usagePlans": [
-    )" + plan1 +
-           R"(,
-    {"id": "ctrplan002", "name": "other-plan",
-     "apiStages": [{"apiId": "ctrapi0002", "stage": "other"}]}
-  ],
-  "apiKeys": [
-    {"id": "ctrkey0001", "name": "enabled", "enabled": true, "value": ")" +
-           key_enabled + R"("},
-    {"id": "ctrkey0002", "name": "second", "enabled": true, "value": ")" +
-           key_second + R"("},
-    {"id": "ctrkey0003", "name": "disabled", "enabled": false, "value": ")" +
-           key_disabled + R"("},
-    {"id": "ctrkey0004", "name": "no-plan", "enabled": true, "value": ")" +
-           key_no_plan + R"("}
-  ],
-  "usagePlanKeys": {
-    "ctrplan001": [{"id": "ctrkey0001", "type": "API_KEY"}, {"id": "ctrkey0002", "type": "API_KEY"},
-                   {"id": "ctrkey0003", "type": "API_KEY"}],
-    "ctrplan002": [{"id": "ctrkey0002", "type": "API_KEY"}]
-  }
-}
-)";
+  [[nodiscard]] std::string to_json(std::uint16_t upstream_port) const {
+    const resource_spec root{.id = "ctrres0001", .path = "/"};
+    const resource_spec chat = child_resource(root, "ctrres0004", "chat");
+    const resource_spec other_root{.id = "ctrres0101", .path = "/"};
+    usagegate_config c;
+    c.gateway.workers = 2;
+    c.gateway.account_throttle = account_throttle;
+    c.gateway.aws_strict = aws_strict;
+    c.gateway.stages = {{.api_id = "ctrapi0001",
+                         .stage_name = "test",
+                         .base_path = "/test",
+                         .upstream = upstream_at(upstream_port)},
+                        {.api_id = "ctrapi0002",
+                         .stage_name = "other",
+                         .base_path = "/other",
+                         .upstream = upstream_at(upstream_port)}};
+    c.rest_apis = {
+        {.id = "ctrapi0001",
+         .name = "contract-api",
+         .resources = {root,
+                       child_resource(root, "ctrres0002", "echo", {{"GET", true}, {"POST", true}}),
+                       child_resource(root, "ctrres0003", "models", {{"GET", false}}), chat,
+                       child_resource(chat, "ctrres0005", "completions", {{"POST", true}})},
+         .stages = {{.stage_name = "test", .method_settings = method_settings}}},
+        {.id = "ctrapi0002",
+         .name = "other-api",
+         .resources = {other_root,
+                       child_resource(other_root, "ctrres0102", "echo", {{"GET", true}})},
+         .stages = {{.stage_name = "other"}}}};
+    c.usage_plans = {{.id = "ctrplan001",
+                      .name = "contract-plan",
+                      .api_stages = {{.api_id = "ctrapi0001",
+                                      .stage = "test",
+                                      .throttle = plan_method_throttles}},
+                      .throttle = plan_throttle,
+                      .quota = plan_quota,
+                      .key_ids = {"ctrkey0001", "ctrkey0002", "ctrkey0003"}},
+                     {.id = "ctrplan002",
+                      .name = "other-plan",
+                      .api_stages = {{.api_id = "ctrapi0002", .stage = "other"}},
+                      .key_ids = {"ctrkey0002"}}};
+    c.api_keys = {{.id = "ctrkey0001", .value = key_enabled, .name = "enabled"},
+                  {.id = "ctrkey0002", .value = key_second, .name = "second"},
+                  {.id = "ctrkey0003", .value = key_disabled, .name = "disabled", .enabled = false},
+                  {.id = "ctrkey0004", .value = key_no_plan, .name = "no-plan"}};
+    return test::to_json(c);
   }
 };
 
@@ -256,8 +232,8 @@ TEST_P(AwsContract, NoRouteIs403MissingAuthenticationToken) {
 // skipped.
 TEST_P(AwsContract, KeylessMethodForwardsWithOrWithoutKeyAndSkipsPlanLimits) {
   contract_config c;
-  c.plan_throttle = R"({"burstLimit": 1, "rateLimit": 0.01})";
-  c.plan_quota = R"({"limit": 1, "offset": 0, "period": "DAY"})";
+  c.plan_throttle = throttle_limits{1, 0.01};
+  c.plan_quota = quota_limits{1, 0, "DAY"};
   start(c);
   for (int i = 0; i < 5; ++i) {
     for (const auto* key : {key_enabled, key_unknown, key_disabled}) {
@@ -311,7 +287,7 @@ TEST_P(AwsContract, KeyNotInAPlanForThisStageIs403Forbidden) {
 // Row: plan quota for the current period used up -> 429 Limit Exceeded.
 TEST_P(AwsContract, QuotaUsedUpIs429LimitExceeded) {
   contract_config c;
-  c.plan_quota = R"({"limit": 3, "offset": 0, "period": "DAY"})";
+  c.plan_quota = quota_limits{3, 0, "DAY"};
   start(c);
   for (int i = 0; i < 3; ++i)
     expect_forwarded(get_with_key("/test/echo", key_enabled));
@@ -324,7 +300,7 @@ TEST_P(AwsContract, QuotaUsedUpIs429LimitExceeded) {
 // Row: plan bucket empty -> 429 Too Many Requests.
 TEST_P(AwsContract, PlanBucketEmptyIs429TooManyRequests) {
   contract_config c;
-  c.plan_throttle = R"({"burstLimit": 3, "rateLimit": 0.01})";  // refills 1 per 100 s
+  c.plan_throttle = throttle_limits{3, 0.01};  // refills 1 per 100 s
   start(c);
   for (int i = 0; i < 3; ++i)
     expect_forwarded(get_with_key("/test/echo", key_enabled));
@@ -338,8 +314,8 @@ TEST_P(AwsContract, PlanBucketEmptyIs429TooManyRequests) {
 // Row: plan per-method bucket empty -> 429 Too Many Requests; other methods use the plan bucket.
 TEST_P(AwsContract, PlanPerMethodBucketEmptyIs429TooManyRequests) {
   contract_config c;
-  c.plan_throttle = R"({"burstLimit": 100, "rateLimit": 100})";
-  c.plan_method_throttles = R"({"/echo/GET": {"burstLimit": 2, "rateLimit": 0.01}})";
+  c.plan_throttle = throttle_limits{100, 100};
+  c.plan_method_throttles = {{"/echo/GET", {2, 0.01}}};
   start(c);
   for (int i = 0; i < 2; ++i)
     expect_forwarded(get_with_key("/test/echo", key_enabled));
@@ -355,7 +331,7 @@ TEST_P(AwsContract, PlanPerMethodBucketEmptyIs429TooManyRequests) {
 // Row: stage "*/*" bucket empty (any caller) -> 429 Too Many Requests.
 TEST_P(AwsContract, StageDefaultBucketEmptyIs429ForAnyCaller) {
   contract_config c;
-  c.method_settings = R"({"*/*": {"throttlingBurstLimit": 2, "throttlingRateLimit": 0.01}})";
+  c.method_settings = {{"*/*", {2, 0.01}}};
   start(c);
   // Keyless callers are throttled by the stage too.
   expect_forwarded(get("/test/models"));
@@ -370,8 +346,7 @@ TEST_P(AwsContract, StageDefaultBucketEmptyIs429ForAnyCaller) {
 // Row: stage "res/METHOD" bucket empty -> 429; it replaces "*/*" for that method only.
 TEST_P(AwsContract, StageMethodBucketEmptyIs429ForAnyCaller) {
   contract_config c;
-  c.method_settings = R"({"*/*": {"throttlingBurstLimit": 100, "throttlingRateLimit": 100},
-      "~1echo/GET": {"throttlingBurstLimit": 2, "throttlingRateLimit": 0.01}})";
+  c.method_settings = {{"*/*", {100, 100}}, {"~1echo/GET", {2, 0.01}}};
   start(c);
   expect_forwarded(get_with_key("/test/echo", key_enabled));
   expect_forwarded(get_with_key("/test/echo", key_second));
@@ -387,7 +362,7 @@ TEST_P(AwsContract, StageMethodBucketEmptyIs429ForAnyCaller) {
 // Row: account bucket empty -> 429 Too Many Requests, across stages, methods and callers.
 TEST_P(AwsContract, AccountBucketEmptyIs429TooManyRequests) {
   contract_config c;
-  c.account_throttle = R"({"burstLimit": 3, "rateLimit": 0.01})";
+  c.account_throttle = throttle_limits{3, 0.01};
   start(c);
   expect_forwarded(get("/test/models"));
   expect_forwarded(get_with_key("/test/echo", key_enabled));
@@ -399,8 +374,8 @@ TEST_P(AwsContract, AccountBucketEmptyIs429TooManyRequests) {
 // Row: throttle rate 0 / burst 0 -> always 429 Too Many Requests (plan and stage levels).
 TEST_P(AwsContract, RateZeroBurstZeroIsAlways429) {
   contract_config c;
-  c.plan_throttle = R"({"burstLimit": 0, "rateLimit": 0})";
-  c.method_settings = R"({"~1models/GET": {"throttlingBurstLimit": 0, "throttlingRateLimit": 0}})";
+  c.plan_throttle = throttle_limits{0, 0};
+  c.method_settings = {{"~1models/GET", {0, 0}}};
   start(c);
   for (int i = 0; i < 3; ++i) {
     expect_429(get_with_key("/test/echo", key_enabled), false);
@@ -424,8 +399,8 @@ TEST_P(AwsContract, ApiKeyHeaderNameInAnyCase) {
 TEST_P(AwsContract, AwsStrictOmitsRetryAfterAndRateLimitHeaders) {
   contract_config c;
   c.aws_strict = true;
-  c.plan_throttle = R"({"burstLimit": 1, "rateLimit": 0.01})";
-  c.plan_quota = R"({"limit": 1, "offset": 0, "period": "WEEK"})";
+  c.plan_throttle = throttle_limits{1, 0.01};
+  c.plan_quota = quota_limits{1, 0, "WEEK"};
   start(c);
   expect_forwarded(get_with_key("/test/echo", key_enabled));
   auto throttled = get_with_key("/test/echo", key_enabled);
@@ -442,9 +417,8 @@ TEST_P(AwsContract, AwsStrictOmitsRetryAfterAndRateLimitHeaders) {
 // with it, neither does: expect_429 checks both ways).
 TEST_P(AwsContract, RetryAfterOnThrottledAndQuota429sUnlessStrict) {
   contract_config c;
-  c.plan_quota = R"({"limit": 1, "offset": 0, "period": "MONTH"})";
-  c.method_settings =
-      R"({"~1models/GET": {"throttlingBurstLimit": 1, "throttlingRateLimit": 0.01}})";
+  c.plan_quota = quota_limits{1, 0, "MONTH"};
+  c.method_settings = {{"~1models/GET", {1, 0.01}}};
   start(c);
   expect_forwarded(get_with_key("/test/echo", key_enabled));
   expect_429(get_with_key("/test/echo", key_enabled), true);

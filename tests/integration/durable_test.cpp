@@ -2,6 +2,7 @@
 // restart (SIGTERM), `usagegate usage` printing AWS get-usage's shape, a
 // corrupt database refusing to start, and kill -9 under concurrent load never
 // over-admitting (docs/reliability.md has the figures).
+#include "tests/support/gateway_config_layouts.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -11,6 +12,7 @@
 #include <csignal>
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <random>
 #include <regex>
@@ -26,34 +28,20 @@ using steady = std::chrono::steady_clock;
 
 constexpr const char* api_key = "durable-key-0000000000000001";
 
-std::string config_json(std::uint16_t upstream_port, const std::string& state_dir,
-                        std::int64_t limit, const std::string& extra_gateway) {
-  return R"({
-  "gateway": {
-    "listener": {"address": "127.0.0.1", "port": 0},
-    "admin": {"address": "127.0.0.1", "port": 0},
-    "workers": 2,
-    "stateDirectory": ")" +
-         state_dir + R"(")" + extra_gateway + R"(,
-    "stages": {"durapi0001/test": {"basePath": "/test",
-                                   "upstream": {"url": "http://127.0.0.1:)" +
-         std::to_string(upstream_port) + R"("}}}
-  },
-  "restApis": [{"id": "durapi0001", "name": "durable", "apiKeySource": "HEADER",
-    "resources": [
-      {"id": "dures00001", "path": "/"},
-      {"id": "dures00002", "parentId": "dures00001", "pathPart": "models", "path": "/models",
-       "resourceMethods": {"GET": {"httpMethod": "GET", "apiKeyRequired": true}}}],
-    "stages": [{"stageName": "test"}]}],
-  "usagePlans": [{"id": "dplan00001", "name": "durable",
-    "apiStages": [{"apiId": "durapi0001", "stage": "test"}],
-    "quota": {"limit": )" +
-         std::to_string(limit) + R"(, "period": "MONTH"}}],
-  "apiKeys": [{"id": "dkey000001", "name": "durable", "enabled": true, "value": ")" +
-         api_key + R"("}],
-  "usagePlanKeys": {"dplan00001": [{"id": "dkey000001", "type": "API_KEY"}]}
-}
-)";
+/// A quota of `limit` a month, counted in `state_dir`.
+usagegate_config durable_config(std::uint16_t upstream_port, const std::string& state_dir,
+                                std::int64_t limit) {
+  usagegate_config c = models_stage({.api = "durapi0001",
+                                     .root = "dures00001",
+                                     .models = "dures00002",
+                                     .plan = "dplan00001",
+                                     .key = "dkey000001",
+                                     .name = "durable"},
+                                    api_key, upstream_port);
+  c.gateway.workers = 2;
+  c.gateway.state_directory = state_dir;
+  c.usage_plans[0].quota = quota_limits{.limit = limit, .period = "MONTH"};
+  return c;
 }
 
 std::string utc_date(std::int64_t day_offset) {
@@ -73,9 +61,13 @@ class Durable : public ::testing::Test {
  protected:
   void SetUp() override { mock_.emplace(start_mock_llm({"--threads", "2"})); }
 
-  std::filesystem::path write_config(std::int64_t limit, const std::string& extra = "") {
-    return dir_.write("usagegate.json",
-                      config_json(mock_->port, state_dir().string(), limit, extra));
+  /// durable_config(limit) with `edit` applied to its gateway section.
+  std::filesystem::path write_config(std::int64_t limit,
+                                     const std::function<void(gateway_settings&)>& edit = {}) {
+    usagegate_config c = durable_config(mock_->port, state_dir().string(), limit);
+    if (edit)
+      edit(c.gateway);
+    return dir_.write("usagegate.json", to_json(c));
   }
   [[nodiscard]] std::filesystem::path state_dir() const { return dir_.path() / "state"; }
 
@@ -166,8 +158,10 @@ TEST_F(Durable, KillNineUnderLoadNeverOverAdmits) {
   constexpr std::int64_t chunk = 16;
   constexpr int crashes = 4;
   constexpr int clients = 6;
-  const auto config =
-      write_config(limit, R"(, "quotaReserveChunk": 16, "stateFlushIntervalMs": 50)");
+  const auto config = write_config(limit, [](gateway_settings& g) {
+    g.quota_reserve_chunk = 16;
+    g.state_flush_interval_ms = 50;
+  });
   std::mt19937 rng(std::random_device{}());
   std::uniform_int_distribution<int> kill_after_ms(20, 250);
   const auto test_deadline = steady::now() + 50s;

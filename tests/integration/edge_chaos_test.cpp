@@ -20,7 +20,7 @@
 #include <utility>
 
 #include "tests/support/admin.hpp"
-#include "tests/support/gateway_config.hpp"
+#include "tests/support/gateway_config_layouts.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_server.hpp"
@@ -42,14 +42,13 @@ constexpr std::string_view partial_body = "partial-body-0123456789";
 constexpr int response_timeout_ms = 800;
 
 std::string config_json(std::uint16_t upstream_port) {
-  single_stage_config c;
-  c.api_id = "chaosapi01";
-  c.api_key = api_key;
-  c.upstream_port = upstream_port;
-  c.workers = 1;  // one pool: the gauges have one baseline
-  c.upstream_members = R"(, "responseTimeoutMs": )" + std::to_string(response_timeout_ms) +
-                       R"(, "connectTimeoutMs": 2000, "idleTimeoutMs": 5000)";
-  c.plan_members = R"(, "throttle": {"burstLimit": 10000, "rateLimit": 10000})";
+  usagegate_config c = single_stage("chaosapi01", api_key, upstream_port);
+  c.gateway.workers = 1;  // one pool: the gauges have one baseline
+  upstream_settings& upstream = c.gateway.stages[0].upstream;
+  upstream.response_timeout_ms = response_timeout_ms;
+  upstream.connect_timeout_ms = 2000;
+  upstream.idle_timeout_ms = 5000;
+  c.usage_plans[0].throttle = throttle_limits{10000, 10000};
   return to_json(c);
 }
 

@@ -41,7 +41,7 @@
 #include <thread>
 #include <vector>
 
-#include "tests/support/gateway_config.hpp"
+#include "tests/support/gateway_config_layouts.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_server.hpp"
@@ -468,19 +468,19 @@ http {
 };
 
 std::string gateway_config(std::uint16_t upstream_port) {
-  multi_stage_config c;
-  c.api_key = std::string(api_key);
-  // A field over 64 KiB must meet the per-field rule, not the header limit.
-  c.gateway_members = R"("maxHeaderBytes": 262144, "headerTimeoutMs": 2000,)";
-  c.plan_members = R"(, "throttle": {"burstLimit": 10000, "rateLimit": 10000})";
-  const std::vector<resource_spec> public_and_secret = {{"/public/{p+}", false},
-                                                        {"/secret/{p+}", true}};
-  stage_spec n{"diffapin01", "n", "/n", upstream_port, "/n", "", public_and_secret};
-  stage_spec p{"diffapip01", "p", "/p", upstream_port, "/p", "", public_and_secret};
+  const std::vector<any_method_resource> public_and_secret = {{"/public/{p+}", false},
+                                                              {"/secret/{p+}", true}};
+  const multi_stage_api n{"diffapin01", "n", "/n", upstream_at(upstream_port, "/n"),
+                          public_and_secret};
+  multi_stage_api p{"diffapip01", "p", "/p", upstream_at(upstream_port, "/p"), public_and_secret};
   // Stage p also has a key-less catch-all: a spelling of "secret" that does
   // not match the literal would land there, and be forwarded without a key.
   p.resources.push_back({"/{proxy+}", false});
-  c.stages = {n, p};
+  usagegate_config c = multi_stage(std::string(api_key), {n, p});
+  // A field over 64 KiB must meet the per-field rule, not the header limit.
+  c.gateway.max_header_bytes = 262144;
+  c.gateway.header_timeout_ms = 2000;
+  c.usage_plans[0].throttle = throttle_limits{10000, 10000};
   return to_json(c);
 }
 

@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "tests/support/admin.hpp"
-#include "tests/support/gateway_config.hpp"
+#include "tests/support/gateway_config_layouts.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -47,15 +47,12 @@ constexpr int idle_connections = 1000;
 constexpr int legitimate_requests = 200;
 
 std::string config_json(std::uint16_t mock_port) {
-  single_stage_config c;
-  c.api_id = "floodapi01";
-  c.api_key = api_key;
-  c.upstream_port = mock_port;
-  c.workers = 2;
-  c.gateway_members = R"("headerTimeoutMs": )" + std::to_string(header_timeout_ms) +
-                      R"(, "keepAliveTimeoutMs": 10000, "maxConnections": )" +
-                      std::to_string(max_connections) + ",";
-  c.plan_members = R"(, "throttle": {"burstLimit": 100000, "rateLimit": 100000})";
+  usagegate_config c = single_stage("floodapi01", api_key, mock_port);
+  c.gateway.workers = 2;
+  c.gateway.header_timeout_ms = header_timeout_ms;
+  c.gateway.keep_alive_timeout_ms = 10000;
+  c.gateway.max_connections = max_connections;
+  c.usage_plans[0].throttle = throttle_limits{100000, 100000};
   return to_json(c);
 }
 

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <thread>
 
-#include "tests/support/gateway_config.hpp"
+#include "tests/support/gateway_config_layouts.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -27,21 +27,16 @@ constexpr std::string_view api_key = "edge-request-test-key-0001";
 /// /v1/{proxy+} needs a key (the builder's); /v1/public/{p+} does not; in
 /// /v1/open, the literal "secret" needs a key and its sibling {name} not.
 std::string config_json(std::uint16_t mock_port) {
-  single_stage_config c;
-  c.api_id = "edgeapi001";
-  c.api_key = std::string(api_key);
-  c.upstream_port = mock_port;
-  c.gateway_members = R"("maxHeaderBytes": 262144, "maxBodyBytes": 1048576,)";
-  c.plan_members = R"(, "quota": {"limit": 1000, "offset": 0, "period": "DAY"})";
-  c.extra_resources = R"(,
-      {"id": "epub000001", "path": "/public"},
-      {"id": "epub000002", "path": "/public/{p+}",
-       "resourceMethods": {"ANY": {"httpMethod": "ANY", "apiKeyRequired": false}}},
-      {"id": "eopen00001", "path": "/open"},
-      {"id": "eopen00002", "path": "/open/{name}",
-       "resourceMethods": {"GET": {"httpMethod": "GET", "apiKeyRequired": false}}},
-      {"id": "eopen00003", "path": "/open/secret",
-       "resourceMethods": {"GET": {"httpMethod": "GET", "apiKeyRequired": true}}})";
+  usagegate_config c = single_stage("edgeapi001", std::string(api_key), mock_port);
+  c.gateway.max_header_bytes = 262144;
+  c.gateway.max_body_bytes = 1048576;
+  c.usage_plans[0].quota = quota_limits{1000, 0, "DAY"};
+  std::vector<resource_spec>& resources = c.rest_apis[0].resources;
+  resources.push_back({.id = "epub000001", .path = "/public"});
+  resources.push_back({.id = "epub000002", .path = "/public/{p+}", .methods = {{"ANY", false}}});
+  resources.push_back({.id = "eopen00001", .path = "/open"});
+  resources.push_back({.id = "eopen00002", .path = "/open/{name}", .methods = {{"GET", false}}});
+  resources.push_back({.id = "eopen00003", .path = "/open/secret", .methods = {{"GET", true}}});
   return to_json(c);
 }
 

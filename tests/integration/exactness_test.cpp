@@ -2,6 +2,7 @@
 // clients against the real usagegate in front of a fast mock-llm. These check
 // counts, not speed: no assertion here depends on how fast the machine is
 // (only on the gateway never pausing for 2 s while requests are queued).
+#include "tests/support/gateway_config_layouts.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -12,6 +13,7 @@
 #include <cmath>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,31 +26,24 @@ using steady = std::chrono::steady_clock;
 
 constexpr const char* api_key = "exactness-key-000000000000001";
 
-std::string config_json(std::uint16_t upstream_port, const std::string& plan_limits) {
-  return R"({
-  "gateway": {
-    "listener": {"address": "127.0.0.1", "port": 0},
-    "admin": {"address": "127.0.0.1", "port": 0},
-    "workers": 2,
-    "stages": {"exactapi01/test": {"basePath": "/test",
-                                   "upstream": {"url": "http://127.0.0.1:)" +
-         std::to_string(upstream_port) + R"("}}}
-  },
-  "restApis": [{"id": "exactapi01", "name": "exactness", "apiKeySource": "HEADER",
-    "resources": [
-      {"id": "exres00001", "path": "/"},
-      {"id": "exres00002", "parentId": "exres00001", "pathPart": "models", "path": "/models",
-       "resourceMethods": {"GET": {"httpMethod": "GET", "apiKeyRequired": true}}}],
-    "stages": [{"stageName": "test"}]}],
-  "usagePlans": [{"id": "explan0001", "name": "exactness",
-    "apiStages": [{"apiId": "exactapi01", "stage": "test"}])" +
-         plan_limits + R"(}],
-  "apiKeys": [{"id": "exkey00001", "name": "exactness", "enabled": true, "value": ")" +
-         api_key +
-         R"("}],
-  "usagePlanKeys": {"explan0001": [{"id": "exkey00001", "type": "API_KEY"}]}
-}
-)";
+/// What a test sets of the one usage plan.
+struct plan_limits {
+  std::optional<throttle_limits> throttle{};
+  std::optional<quota_limits> quota{};
+};
+
+std::string config_json(std::uint16_t upstream_port, const plan_limits& limits) {
+  usagegate_config c = models_stage({.api = "exactapi01",
+                                     .root = "exres00001",
+                                     .models = "exres00002",
+                                     .plan = "explan0001",
+                                     .key = "exkey00001",
+                                     .name = "exactness"},
+                                    api_key, upstream_port);
+  c.gateway.workers = 2;
+  c.usage_plans[0].throttle = limits.throttle;
+  c.usage_plans[0].quota = limits.quota;
+  return to_json(c);
 }
 
 struct outcome_counts {
@@ -60,10 +55,9 @@ struct outcome_counts {
 
 class Exactness : public ::testing::Test {
  protected:
-  void start(const std::string& plan_limits) {
+  void start(const plan_limits& limits) {
     mock_.emplace(start_mock_llm({"--threads", "2"}));
-    gate_.emplace(
-        start_usagegate(dir_.write("usagegate.json", config_json(mock_->port, plan_limits))));
+    gate_.emplace(start_usagegate(dir_.write("usagegate.json", config_json(mock_->port, limits))));
   }
   temp_dir dir_;
   std::optional<mock_llm_process> mock_;
@@ -108,7 +102,7 @@ void classify(const std::optional<http_response>& r, outcome_counts& c) {
 // where T_first_to_last (first 200 received -> last 200 sent) lies inside
 // [t_1, t_n].
 TEST_F(Exactness, PlanThrottleAdmitsBurstPlusRateTimesElapsed) {
-  start(R"(, "throttle": {"burstLimit": 20, "rateLimit": 10})");
+  start({.throttle = throttle_limits{20, 10}});
   constexpr int clients = 64;
   constexpr auto run_for = 3s;
   constexpr int max_requests_per_client = 20'000;  // bounds the loop if time misbehaves
@@ -180,7 +174,7 @@ TEST_F(Exactness, PlanThrottleAdmitsBurstPlusRateTimesElapsed) {
 // (A UTC day boundary inside the ~1 s run would reset the quota; the period is
 // MONTH to make that a once-a-month, seconds-wide window.)
 TEST_F(Exactness, QuotaAdmitsExactlyItsLimitUnderConcurrency) {
-  start(R"(, "quota": {"limit": 100, "offset": 0, "period": "MONTH"})");
+  start({.quota = quota_limits{100, 0, "MONTH"}});
   constexpr int clients = 64;
   constexpr int requests = 400;
   std::atomic<int> next{0};

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <string>
 
-#include "tests/support/gateway_config.hpp"
+#include "tests/support/gateway_config_layouts.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -19,13 +19,10 @@ constexpr const char* api_key = "lifecycle-key-00000000000001";
 
 std::string config_json(std::uint16_t mock_port, std::uint16_t listen_port = 0,
                         int drain_timeout_ms = 10000) {
-  single_stage_config c;
-  c.api_id = "lifeapi001";
-  c.api_key = api_key;
-  c.upstream_port = mock_port;
-  c.listen_port = listen_port;
-  c.workers = 2;
-  c.gateway_members = R"("drainTimeoutMs": )" + std::to_string(drain_timeout_ms) + ",";
+  usagegate_config c = single_stage("lifeapi001", api_key, mock_port);
+  c.gateway.listener.port = listen_port;
+  c.gateway.workers = 2;
+  c.gateway.drain_timeout_ms = drain_timeout_ms;
   return to_json(c);
 }
 

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/gateway_config_layouts.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -34,33 +35,13 @@ constexpr const char* unknown_key = "operations-unknown-key-0000000009";
 /// oplan00001 whose bucket admits `burst` requests (almost no refill).
 std::string config_json(std::uint16_t upstream_port, const std::string& access_log = "off",
                         int burst = 2) {
-  return R"({
-  "gateway": {
-    "listener": {"address": "127.0.0.1", "port": 0},
-    "admin": {"address": "127.0.0.1", "port": 0},
-    "workers": 2,
-    "accessLog": ")" +
-         access_log + R"(",
-    "stages": {"opsapi0001/v1": {"basePath": "/v1",
-      "upstream": {"url": "http://127.0.0.1:)" +
-         std::to_string(upstream_port) + R"(", "connectTimeoutMs": 2000}}}
-  },
-  "restApis": [{"id": "opsapi0001", "name": "ops", "apiKeySource": "HEADER",
-    "resources": [
-      {"id": "ores000001", "path": "/"},
-      {"id": "ores000002", "parentId": "ores000001", "pathPart": "{proxy+}", "path": "/{proxy+}",
-       "resourceMethods": {"ANY": {"httpMethod": "ANY", "apiKeyRequired": true}}}],
-    "stages": [{"stageName": "v1"}]}],
-  "usagePlans": [{"id": "oplan00001", "name": "ops",
-    "apiStages": [{"apiId": "opsapi0001", "stage": "v1"}],
-    "throttle": {"burstLimit": )" +
-         std::to_string(burst) + R"(, "rateLimit": 0.001},
-    "quota": {"limit": 1000, "offset": 0, "period": "DAY"}}],
-  "apiKeys": [{"id": "okey000001", "name": "ops", "enabled": true, "value": ")" +
-         std::string(api_key) + R"("}],
-  "usagePlanKeys": {"oplan00001": [{"id": "okey000001", "type": "API_KEY"}]}
-}
-)";
+  usagegate_config c = single_stage("opsapi0001", api_key, upstream_port, "ops");
+  c.gateway.workers = 2;
+  c.gateway.access_log = access_log;
+  c.gateway.stages[0].upstream.connect_timeout_ms = 2000;
+  c.usage_plans[0].throttle = throttle_limits{burst, 0.001};
+  c.usage_plans[0].quota = quota_limits{1000, 0, "DAY"};
+  return to_json(c);
 }
 
 /// A usagegate process with both of its ports.

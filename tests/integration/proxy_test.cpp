@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "limiter/key_table.hpp"
+#include "tests/support/gateway_config_layouts.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -23,45 +24,22 @@ constexpr const char* api_key = "proxy-test-key-0000000000001";
 
 /// Stage "/v1" in front of the mock; stage "/down" in front of a closed port.
 std::string config_json(std::uint16_t mock_port, std::uint16_t dead_port) {
-  const std::string up = "http://127.0.0.1:" + std::to_string(mock_port);
-  const std::string down = "http://127.0.0.1:" + std::to_string(dead_port);
-  return R"({
-  "gateway": {
-    "listener": {"address": "127.0.0.1", "port": 0},
-    "admin": {"address": "127.0.0.1", "port": 0},
-    "workers": 2,
-    "stages": {
-      "proxyapi01/v1": {"basePath": "/v1",
-                        "upstream": {"url": ")" +
-         up + R"(", "responseTimeoutMs": 1500}},
-      "downapi001/down": {"basePath": "/down",
-                          "upstream": {"url": ")" +
-         down + R"(", "connectTimeoutMs": 2000}}
-    }
-  },
-  "restApis": [
-    {"id": "proxyapi01", "name": "proxy", "apiKeySource": "HEADER",
-     "resources": [
-       {"id": "pres000001", "path": "/"},
-       {"id": "pres000002", "parentId": "pres000001", "pathPart": "{proxy+}", "path": "/{proxy+}",
-        "resourceMethods": {"ANY": {"httpMethod": "ANY", "apiKeyRequired": true}}}],
-     "stages": [{"stageName": "v1"}]},
-    {"id": "downapi001", "name": "down", "apiKeySource": "HEADER",
-     "resources": [
-       {"id": "dres000001", "path": "/"},
-       {"id": "dres000002", "parentId": "dres000001", "pathPart": "{proxy+}", "path": "/{proxy+}",
-        "resourceMethods": {"ANY": {"httpMethod": "ANY", "apiKeyRequired": true}}}],
-     "stages": [{"stageName": "down"}]}
-  ],
-  "usagePlans": [{"id": "pplan00001", "name": "proxy",
-    "apiStages": [{"apiId": "proxyapi01", "stage": "v1"}, {"apiId": "downapi001", "stage": "down"}],
-    "throttle": {"burstLimit": 10000, "rateLimit": 10000},
-    "quota": {"limit": 1000000, "offset": 0, "period": "DAY"}}],
-  "apiKeys": [{"id": "pkey000001", "name": "proxy", "enabled": true, "value": ")" +
-         std::string(api_key) + R"("}],
-  "usagePlanKeys": {"pplan00001": [{"id": "pkey000001", "type": "API_KEY"}]}
-}
-)";
+  usagegate_config c = single_stage("proxyapi01", api_key, mock_port, "proxy");
+  c.gateway.workers = 2;
+  c.gateway.stages[0].upstream.response_timeout_ms = 1500;
+  upstream_settings down = upstream_at(dead_port);
+  down.connect_timeout_ms = 2000;
+  c.gateway.stages.push_back(
+      {.api_id = "downapi001", .stage_name = "down", .base_path = "/down", .upstream = down});
+  c.rest_apis.push_back({.id = "downapi001",
+                         .name = "down",
+                         .resources = catch_all_resources("dres000001", "dres000002", true),
+                         .stages = {{.stage_name = "down"}}});
+  usage_plan_spec& plan = c.usage_plans[0];
+  plan.api_stages.push_back({.api_id = "downapi001", .stage = "down"});
+  plan.throttle = throttle_limits{10000, 10000};
+  plan.quota = quota_limits{1000000, 0, "DAY"};
+  return to_json(c);
 }
 
 /// A port nothing listens on (bound, then closed; the kernel will not hand

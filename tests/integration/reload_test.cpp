@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/support/gateway_config_layouts.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -39,64 +40,32 @@ struct config_options {
 };
 
 std::string config_json(const config_options& o) {
-  const std::string main_api = R"(
-    {"id": "relapi0001", "name": "reload", "apiKeySource": "HEADER",
-     "resources": [
-       {"id": "rres000001", "path": "/"},
-       {"id": "rres000002", "parentId": "rres000001", "pathPart": "{proxy+}", "path": "/{proxy+}",
-        "resourceMethods": {"ANY": {"httpMethod": "ANY", "apiKeyRequired": true}}}],
-     "stages": [{"stageName": "v1"}]})";
-  const std::string extra_api = R"(
-    {"id": "extapi0001", "name": "extra", "apiKeySource": "HEADER",
-     "resources": [
-       {"id": "xres000001", "path": "/"},
-       {"id": "xres000002", "parentId": "xres000001", "pathPart": "{proxy+}", "path": "/{proxy+}",
-        "resourceMethods": {"ANY": {"httpMethod": "ANY", "apiKeyRequired": false}}}],
-     "stages": [{"stageName": "x1"}]})";
-  std::string stages =
-      R"("relapi0001/v1": {"basePath": "/v1", "upstream": {"url": "http://127.0.0.1:)" +
-      std::to_string(o.mock_port) + R"(", "responseTimeoutMs": )" +
-      std::to_string(o.response_timeout_ms) + "}}";
-  if (o.extra_stage_first) {
-    stages +=
-        R"(, "extapi0001/x1": {"basePath": "/extra", "upstream": {"url": "http://127.0.0.1:)" +
-        std::to_string(o.extra_port) + R"("}})";
-  }
-  std::string keys = R"({"id": "rkey000001", "name": "a", "enabled": true, "value": ")" +
-                     std::string(key_a) + R"("})";
-  std::string plan_keys = R"({"id": "rkey000001", "type": "API_KEY"})";
+  usagegate_config c = single_stage("relapi0001", key_a, o.mock_port, "reload");
+  c.gateway.admin.port = o.admin_port;
+  c.gateway.workers = static_cast<int>(o.workers);
+  c.gateway.reload_on_file_change = o.reload_on_file_change;
+  c.gateway.stages[0].upstream.response_timeout_ms = o.response_timeout_ms;
+  usage_plan_spec& plan = c.usage_plans[0];
+  plan.description = o.description;
+  plan.throttle = throttle_limits{100000, 100000};
+  plan.quota = quota_limits{o.quota_limit, 0, o.quota_period};
+  c.api_keys[0].name = "a";
   if (o.with_key_b) {
-    keys += R"(, {"id": "rkey000002", "name": "b", "enabled": true, "value": ")" +
-            std::string(key_b) + R"("})";
-    plan_keys += R"(, {"id": "rkey000002", "type": "API_KEY"})";
+    c.api_keys.push_back({.id = "rkey000002", .value = key_b, .name = "b"});
+    plan.key_ids.push_back("rkey000002");
   }
-  return R"({
-  "gateway": {
-    "listener": {"address": "127.0.0.1", "port": 0},
-    "admin": {"address": "127.0.0.1", "port": )" +
-         std::to_string(o.admin_port) + R"(},
-    "workers": )" +
-         std::to_string(o.workers) + R"(,
-    "reloadOnFileChange": )" +
-         (o.reload_on_file_change ? "true" : "false") + R"(,
-    "stages": {)" +
-         stages + R"(}
-  },
-  "restApis": [)" +
-         (o.extra_stage_first ? extra_api + "," + main_api : main_api) + R"(],
-  "usagePlans": [{"id": "rplan00001", "name": "reload", "description": ")" +
-         o.description + R"(",
-    "apiStages": [{"apiId": "relapi0001", "stage": "v1"}],
-    "throttle": {"burstLimit": 100000, "rateLimit": 100000},
-    "quota": {"limit": )" +
-         std::to_string(o.quota_limit) + R"(, "offset": 0, "period": ")" + o.quota_period +
-         R"("}}],
-  "apiKeys": [)" +
-         keys + R"(],
-  "usagePlanKeys": {"rplan00001": [)" +
-         plan_keys + R"(]}
-}
-)";
+  if (o.extra_stage_first) {
+    c.gateway.stages.push_back({.api_id = "extapi0001",
+                                .stage_name = "x1",
+                                .base_path = "/extra",
+                                .upstream = upstream_at(o.extra_port)});
+    rest_api_spec extra{.id = "extapi0001",
+                        .name = "extra",
+                        .resources = catch_all_resources("xres000001", "xres000002", false),
+                        .stages = {{.stage_name = "x1"}}};
+    c.rest_apis.insert(c.rest_apis.begin(), std::move(extra));
+  }
+  return to_json(c);
 }
 
 /// The gateway under test with its config file, which tests rewrite.

@@ -8,7 +8,7 @@
 #include <string>
 #include <thread>
 
-#include "tests/support/gateway_config.hpp"
+#include "tests/support/gateway_config_layouts.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -26,16 +26,14 @@ struct limits {
 };
 
 std::string config_json(std::uint16_t mock_port, const limits& l) {
-  single_stage_config c;
-  c.api_id = "limitapi01";
-  c.api_key = api_key;
-  c.upstream_port = mock_port;
-  c.workers = 2;
-  c.gateway_members = R"("maxHeaderBytes": 4096, "maxBodyBytes": 65536, "headerTimeoutMs": )" +
-                      std::to_string(l.header_timeout_ms) + R"(, "keepAliveTimeoutMs": )" +
-                      std::to_string(l.keep_alive_timeout_ms) + R"(, "maxConnections": )" +
-                      std::to_string(l.max_connections) + ",";
-  c.plan_members = R"(, "throttle": {"burstLimit": 10000, "rateLimit": 10000})";
+  usagegate_config c = single_stage("limitapi01", api_key, mock_port);
+  c.gateway.workers = 2;
+  c.gateway.max_header_bytes = 4096;
+  c.gateway.max_body_bytes = 65536;
+  c.gateway.header_timeout_ms = l.header_timeout_ms;
+  c.gateway.keep_alive_timeout_ms = l.keep_alive_timeout_ms;
+  c.gateway.max_connections = l.max_connections;
+  c.usage_plans[0].throttle = throttle_limits{10000, 10000};
   return to_json(c);
 }
 

@@ -10,7 +10,7 @@
 #include <chrono>
 #include <string>
 
-#include "tests/support/gateway_config.hpp"
+#include "tests/support/gateway_config_layouts.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_server.hpp"
@@ -23,11 +23,8 @@ using namespace std::chrono_literals;
 constexpr const char* api_key = "stale-test-key-0000000000001";
 
 std::string config_json(std::uint16_t upstream_port) {
-  single_stage_config c;
-  c.api_id = "staleapi01";
-  c.api_key = api_key;
-  c.upstream_port = upstream_port;
-  c.upstream_members = R"(, "responseTimeoutMs": 3000)";
+  usagegate_config c = single_stage("staleapi01", api_key, upstream_port);
+  c.gateway.stages[0].upstream.response_timeout_ms = 3000;
   return to_json(c);
 }
 
