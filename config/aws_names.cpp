@@ -107,10 +107,9 @@ std::optional<method_key> parse_plan_method_key(std::string_view key, std::strin
   return parsed;
 }
 
-std::optional<std::string> normalize_method_setting_key(std::string_view key,
-                                                        std::string& problem) {
+std::optional<method_key> parse_method_setting_key(std::string_view key, std::string& problem) {
   if (key == "*/*")
-    return std::string(key);
+    return method_key{"*", "*"};
   const std::size_t slash = key.rfind('/');
   if (slash == std::string_view::npos || slash == 0 || key.front() == '/') {
     problem =
@@ -118,13 +117,14 @@ std::optional<std::string> normalize_method_setting_key(std::string_view key,
         "the path written as ~1 and no leading slash (for example \"~1pets/GET\")";
     return std::nullopt;
   }
-  const std::string_view method = key.substr(slash + 1);
-  if (!is_http_method(method)) {
-    problem = method_problem(method);
+  method_key parsed;
+  parsed.http_method = std::string(key.substr(slash + 1));
+  if (!is_http_method(parsed.http_method)) {
+    problem = method_problem(parsed.http_method);
     return std::nullopt;
   }
   // JSON-pointer unescaping (RFC 6901): ~1 is '/', ~0 is '~'.
-  std::string path;
+  std::string& path = parsed.resource_path;
   const std::string_view escaped = key.substr(0, slash);
   for (std::size_t i = 0; i < escaped.size(); ++i) {
     if (escaped[i] != '~') {
@@ -145,15 +145,25 @@ std::optional<std::string> normalize_method_setting_key(std::string_view key,
     problem = "in a method setting key, " + why;
     return std::nullopt;
   }
+  return parsed;
+}
+
+std::optional<std::string> normalize_method_setting_key(std::string_view key,
+                                                        std::string& problem) {
+  const std::optional<method_key> parsed = parse_method_setting_key(key, problem);
+  if (!parsed)
+    return std::nullopt;
+  if (parsed->resource_path == "*")
+    return std::string(key);
   std::string normalized;
-  for (const char c : path) {
+  for (const char c : parsed->resource_path) {
     if (c == '/')
       normalized += "~1";
     else
       normalized += c;
   }
   normalized += '/';
-  normalized += method;
+  normalized += parsed->http_method;
   return normalized;
 }
 

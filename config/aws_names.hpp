@@ -20,19 +20,28 @@ namespace ug::config::detail {
 /// Why `name` is not a stage name (letters, digits, '-', '_'; 1-128). Thread-safe.
 [[nodiscard]] std::string stage_name_problem(std::string_view name);
 
-/// A usage-plan method throttle key split into resource path and method.
+/// A method key split into resource path and method. The document parser
+/// (validation) and compiled_config::compile (the snapshot) both read keys
+/// through the two parsers below, so they cannot disagree on a key.
 struct method_key {
-  std::string resource_path;  ///< "/pets", "/" for the root
-  std::string http_method;    ///< "GET"
+  std::string resource_path;  ///< "/pets", "/" for the root; "*" for methodSettings' "*/*"
+  std::string http_method;    ///< "GET"; "*" for methodSettings' "*/*"
 };
-/// Parses "/pets/GET" (root "//GET"); on failure sets `problem`. Thread-safe.
+/// Parses a usage-plan method throttle key: "/pets/GET" (root "//GET"). On
+/// failure sets `problem`. Thread-safe.
 [[nodiscard]] std::optional<method_key> parse_plan_method_key(std::string_view key,
                                                               std::string& problem);
 
+/// Parses a stage methodSettings key: "*/*" is {"*", "*"} (the stage's
+/// default), "~1pets~1{id}/GET" is {"/pets/{id}", "GET"}; "pets/GET" (how AWS
+/// prints an entry set through the patch path /pets/GET/...) is {"/pets",
+/// "GET"}. On failure sets `problem`. Thread-safe.
+[[nodiscard]] std::optional<method_key> parse_method_setting_key(std::string_view key,
+                                                                 std::string& problem);
+
 /// Normalises a stage methodSettings key to AWS's escaped form: "*/*" stays,
-/// "~1pets/GET" stays, "pets/GET" (how AWS prints an entry set through the
-/// patch path /pets/GET/...) becomes "~1pets/GET". On failure sets `problem`.
-/// Thread-safe.
+/// "~1pets/GET" stays, "pets/GET" becomes "~1pets/GET". On failure sets
+/// `problem` (parse_method_setting_key's reasons). Thread-safe.
 [[nodiscard]] std::optional<std::string> normalize_method_setting_key(std::string_view key,
                                                                       std::string& problem);
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config/document.hpp"
+#include "config/outcome.hpp"
 #include "limiter/admission.hpp"
 #include "limiter/clock.hpp"
 #include "limiter/state_registry.hpp"
@@ -33,21 +34,11 @@ struct request_facts {
   limiter::instant now;  ///< the one clock read of this request
 };
 
-enum class outcome : std::uint8_t {
-  forward,             ///< admitted: send to the stage's upstream
-  missing_auth_token,  ///< 403 Missing Authentication Token (no route)
-  forbidden,           ///< 403 Forbidden (key missing/unknown/disabled/not in a plan for the stage)
-  throttled,           ///< 429 Too Many Requests
-  quota_exceeded,      ///< 429 Limit Exceeded
-  bad_request,         ///< 400: ".." climbed out of the stage's base path (or of every stage),
-                ///< or a case variant of a resource or base path (route_table::case_conflict)
-};
-
 /// verdict::stage_index and stage_match::index when no stage matched.
 inline constexpr std::uint32_t no_stage = UINT32_MAX;
 
 struct verdict {
-  outcome result = outcome::missing_auth_token;
+  outcome result = outcome::missing_auth_token;  ///< never upstream_error
   /// The stage whose base path matched: always for forward, throttled,
   /// quota_exceeded and forbidden; no_stage when none did (a
   /// missing_auth_token or bad_request may have one or not).

@@ -1,8 +1,9 @@
 #pragma once
 // Internal to config/: the inside of a compiled_config snapshot, shared by
-// the files that build it (compiled_config.cpp: compile and decide) and carry
-// limiter state over on reload (compiled_config_carry_over.cpp). Nothing
-// outside config/ includes it.
+// the files that build it (compile_config.cpp), decide with it (decide.cpp),
+// read it (compiled_config.cpp) and carry limiter state over on reload
+// (compiled_config_carry_over.cpp). Nothing outside config/ includes it.
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -103,6 +104,10 @@ struct compiled_config::impl {
     }
     return {route_table::no_route, 0};
   }
+
+  /// The steps of compiled_config::compile, one member function each
+  /// (compile_config.cpp). Control thread only.
+  struct compiler;
 
   /// Control thread. Rewrites every bucket this snapshot shares with
   /// `previous` under other limits into this snapshot's units, keeping its

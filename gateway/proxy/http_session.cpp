@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <chrono>
 #include <limits>
+#include <span>
 #include <tuple>
+#include <utility>
 
 #include "gateway/http/header_transform.hpp"
 #include "gateway/http/request_head_checks.hpp"
@@ -36,14 +38,14 @@ bool is_http_parse_error(const error_code& ec) {
 
 }  // namespace
 
-http_session::http_session(socket_type&& socket, worker& w)
-    : worker_(w), socket_(std::move(socket)) {
+http_session::http_session(socket_type&& socket, session_slot slot, worker& w)
+    : worker_(w), slot_(std::move(slot)), client_(std::move(socket)) {
   error_code ec;
-  const tcp::endpoint remote = socket_.remote_endpoint(ec);
+  const tcp::endpoint remote = client_.socket.remote_endpoint(ec);
   if (!ec) {
     client_ip_ = remote.address().to_string();
   }
-  socket_.set_option(tcp::no_delay(true), ec);
+  client_.socket.set_option(tcp::no_delay(true), ec);
   worker_.add_session(*this);
   worker_.metrics().connection_opened();
 }
@@ -57,13 +59,14 @@ void http_session::run() {
   // Same idiom as Beast's examples: start on the stream's executor, which is
   // already the worker's, so this costs nothing and stays correct if the
   // threading model changes.
-  net::dispatch(socket_.get_executor(),
+  net::dispatch(client_.socket.get_executor(),
                 beast::bind_front_handler(&http_session::do_read_header, shared_from_this()));
 }
 
 void http_session::drain() {
   if (lingering_ || phase_ == phase::waiting ||
-      (phase_ == phase::reading_header && buffer_.size() == 0 && parser_ && !parser_->got_some())) {
+      (phase_ == phase::reading_header && client_.buffer.size() == 0 && parser_ &&
+       !parser_->got_some())) {
     phase_ = phase::closing;
     close_socket();
     return;
@@ -97,20 +100,24 @@ void http_session::expire_after(std::chrono::milliseconds d) noexcept {
   deadline_.expire_after(worker_.coarse_now_ns(), d);
 }
 
+const config::gateway_settings& http_session::settings() noexcept {
+  return config_ ? config_->gateway() : worker_.config().gateway();
+}
+
 void http_session::close_socket() noexcept {
   error_code ignored;
-  socket_.close(ignored);
+  client_.socket.close(ignored);
 }
 
 void http_session::do_wait_request() {
   phase_ = phase::waiting;
-  if (buffer_.size() > 0) {
+  if (client_.buffer.size() > 0) {
     do_read_header();  // a pipelined request is already here
     return;
   }
-  expire_after(ms(worker_.config().gateway().keep_alive_timeout_ms));
-  socket_.async_read_some(
-      buffer_.prepare(wait_read_bytes),
+  expire_after(ms(settings().keep_alive_timeout_ms));
+  client_.socket.async_read_some(
+      client_.buffer.prepare(wait_read_bytes),
       beast::bind_front_handler(&http_session::on_wait_request, shared_from_this()));
 }
 
@@ -118,7 +125,7 @@ void http_session::on_wait_request(const error_code& ec, std::size_t n) {
   if (ec) {
     return;  // idle timeout, client closed, or drained: dropping the session closes it
   }
-  buffer_.commit(n);
+  client_.buffer.commit(n);
   do_read_header();
 }
 
@@ -127,7 +134,7 @@ void http_session::do_read_header() {
     return;
   }
   phase_ = phase::reading_header;
-  const config::gateway_settings& gw = worker_.config().gateway();
+  const config::gateway_settings& gw = settings();
   // No relay is running (its response parser, in the arena too, is gone).
   parser_.reset();
   arena_.reset();
@@ -141,7 +148,7 @@ void http_session::do_read_header() {
   // header byte by byte is cut when it passes.
   expire_after(ms(gw.header_timeout_ms));
   http::async_read_header(
-      socket_, buffer_, *parser_,
+      client_.socket, client_.buffer, *parser_,
       beast::bind_front_handler(&http_session::on_read_header, shared_from_this()));
 }
 
@@ -162,13 +169,13 @@ void http_session::on_read_header(const error_code& ec, std::size_t n) {
     const std::string_view date = cached_http_date(now_.utc_ns);
     std::copy(date.begin(), date.end(), date_.begin());
     ids_.assign({}, {}, now_.utc_ns);
+    config_ = worker_.config_ptr();  // the one snapshot this answer reads
     begin_exchange(n);
     exchange_.result = outcome::bad_request;
     if (ec == http::error::body_limit) {
       // A Content-Length above the limit: Beast refuses it once every field
       // is parsed (just before it would mark the head done), so the API the
       // request is for, and its REQUEST_TOO_LARGE response, are known.
-      config_ = worker_.config_ptr();
       find_responses_stage(parser_->get().target());
     }
     const gateway_response r = ec == http::error::header_limit ? gateway_response::header_too_large
@@ -197,7 +204,7 @@ void http_session::handle_request(std::size_t header_bytes) {
   ids_.assign(head.request_id, head.trace_id, now_.utc_ns);
   request_keep_alive_ = head.keep_alive;
   expect_continue_ = head.expect_continue;
-  const bool keep_alive = request_keep_alive_ && !worker_.draining() && !close_after_exchange_;
+  const bool keep_alive = request_keep_alive_ && client_may_stay_open();
 
   if (head.problem != head_problem::none) {
     // The framing (or whose key this is) is in doubt: answer and close, so
@@ -239,31 +246,28 @@ void http_session::handle_request(std::size_t header_bytes) {
   exchange_.resource = v.resource_path;
   exchange_.key_id = v.key_id;
   exchange_.plan_id = v.plan_id;
+  exchange_.result = v.result;
   switch (v.result) {
     case config::outcome::forward:
-      exchange_.result = outcome::allowed;
       charged_ = v.charged;
       admission_ = v.admission;
       forward(v, now_, keep_alive);
       return;
     case config::outcome::missing_auth_token:
-      exchange_.result = outcome::not_found;
       respond(gateway_response::missing_authentication_token, keep_alive, nullptr, false);
       return;
     case config::outcome::forbidden:
-      exchange_.result = outcome::forbidden;
       respond(gateway_response::forbidden, keep_alive, nullptr, false);
       return;
     case config::outcome::throttled:
-      exchange_.result = outcome::throttled;
       exchange_.throttled = true;
       exchange_.level = v.admission.level;
       respond(gateway_response::throttled, keep_alive, &v.admission, keyed);
       return;
     case config::outcome::quota_exceeded:
-      exchange_.result = outcome::quota_exceeded;
       respond(gateway_response::quota_exceeded, keep_alive, &v.admission, keyed);
       return;
+    case config::outcome::upstream_error:  // decide() never returns it
     case config::outcome::bad_request:
       break;
   }
@@ -276,7 +280,7 @@ void http_session::begin_exchange(std::size_t header_bytes) {
   exchange_.resource = {};
   exchange_.key_id = {};
   exchange_.plan_id = {};
-  exchange_.result = outcome::allowed;
+  exchange_.result = outcome::forward;
   exchange_.status = 0;
   exchange_.throttled = false;
   exchange_.level = limiter::limit_level::account;
@@ -317,6 +321,8 @@ void http_session::finish_exchange(int status, std::size_t bytes_out) noexcept {
   rec.plan_id = exchange_.plan_id;
   rec.throttled = exchange_.throttled;
   rec.level = exchange_.level;
+  rec.client_watches = exchange_.relay.client_watches;
+  rec.client_watch_failures = exchange_.relay.client_watch_failures;
   worker_.metrics().record(rec);
 
   if (access_log* log = worker_.log()) {
@@ -360,47 +366,53 @@ void http_session::forward(const config::verdict& v, limiter::instant now, bool 
   if (!relay_buffer_) {
     relay_buffer_ = std::make_unique<char[]>(relay_buffer_bytes);
   }
-  relay_exchange x;
-  x.client = &socket_;
-  x.coarse_now_ns = &worker_.coarse_now_ns();
-  x.client_buffer = &buffer_;
-  x.request = &*parser_;
-  x.arena = &arena_;
-  x.head_buffer = &head_;
-  x.buffer = relay_buffer_.get();
-  x.buffer_bytes = relay_buffer_bytes;
-  x.now_mono_ns = now.mono_ns;
-  x.head_request = req.method() == http::verb::head;
-  x.expect_continue = expect_continue_;
-  x.client_keep_alive = keep_alive;
-  x.response.date = std::string_view(date_.data(), date_.size());
-  x.response.request_id = ids_.request_id();
-  x.response.apigw_id = ids_.apigw_id();
-  x.response.trace_id = ids_.trace_id();
-  x.response.rate_limit = with_rate_limit ? &rate_limit_ : nullptr;
-  x.response.client_version = req.version();
-  x.stats = &exchange_.relay;
-  x.clock = &worker_.clock();
-  auto relay = std::make_shared<proxy_relay>(shared_from_this(), pool, x);
+  decided_request request;
+  request.parser = &*parser_;
+  request.now_mono_ns = now.mono_ns;
+  request.head_request = req.method() == http::verb::head;
+  request.expect_continue = expect_continue_;
+  request.client_keep_alive = keep_alive;
+  request.response.date = std::string_view(date_.data(), date_.size());
+  request.response.request_id = ids_.request_id();
+  request.response.apigw_id = ids_.apigw_id();
+  request.response.trace_id = ids_.trace_id();
+  request.response.rate_limit = with_rate_limit ? &rate_limit_ : nullptr;
+  request.response.client_version = req.version();
+  relay_borrowed borrowed;
+  borrowed.coarse_now_ns = &worker_.coarse_now_ns();
+  borrowed.clock = &worker_.clock();
+  borrowed.buffer = std::span<char>(relay_buffer_.get(), relay_buffer_bytes);
+  borrowed.head_buffer = &head_;
+  borrowed.arena = &arena_;
+  borrowed.stats = &exchange_.relay;
+  auto relay = std::make_shared<proxy_relay>(shared_from_this(), pool,
+                                             relay_exchange{std::move(client_), request, borrowed});
   relay_ = relay;
   relay->start();
 }
 
-void http_session::on_relay_done(relay_result result, bool client_keep_alive) {
+bool http_session::client_may_stay_open() const noexcept {
+  return !worker_.draining() && !close_after_exchange_;
+}
+
+void http_session::on_relay_done(relay_result result, bool client_keep_alive,
+                                 client_stream&& client) {
   relay_.reset();
+  client_ = std::move(client);
   // Cut short (client gone, upstream broke mid-response, drain timeout):
   // the status is what the client got, or 499 (nginx's "client closed
   // request") when it got nothing.
   const int cut_status = exchange_.relay.status != 0 ? exchange_.relay.status : 499;
   if (phase_ == phase::closing) {
+    close_socket();  // aborted while the relay held it
     if (exchange_.relay.upstream_broke) {
       exchange_.result = outcome::upstream_error;
     }
     finish_exchange(cut_status, 0);
     return;
   }
-  const bool keep_alive = request_keep_alive_ && parser_ && parser_->is_done() &&
-                          !worker_.draining() && !close_after_exchange_;
+  const bool keep_alive =
+      request_keep_alive_ && parser_ && parser_->is_done() && client_may_stay_open();
   switch (result) {
     case relay_result::completed:
       finish_exchange(exchange_.relay.status, 0);
@@ -460,9 +472,9 @@ void http_session::do_discard_body() {
   auto& body = parser_->get().body();
   body.data = out_.data();
   body.size = out_.size();
-  expire_after(ms(worker_.config().gateway().header_timeout_ms));
+  expire_after(ms(settings().header_timeout_ms));
   http::async_read_some(
-      socket_, buffer_, *parser_,
+      client_.socket, client_.buffer, *parser_,
       beast::bind_front_handler(&http_session::on_discard_body, shared_from_this()));
 }
 
@@ -487,8 +499,7 @@ void http_session::on_discard_body(error_code ec, std::size_t /*n*/) {
 
 void http_session::end_exchange(bool keep_alive) {
   config_.reset();
-  const bool again =
-      keep_alive && parser_ && parser_->is_done() && !worker_.draining() && !close_after_exchange_;
+  const bool again = keep_alive && parser_ && parser_->is_done() && client_may_stay_open();
   parser_.reset();
   if (!again) {
     do_close();
@@ -498,11 +509,11 @@ void http_session::end_exchange(bool keep_alive) {
 }
 
 bool http_session::client_sent_more() noexcept {
-  if (buffer_.size() > 0 || (parser_ && !parser_->is_done())) {
+  if (client_.buffer.size() > 0 || (parser_ && !parser_->is_done())) {
     return true;
   }
   char probe = 0;
-  const ssize_t n = ::recv(socket_.native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
+  const ssize_t n = ::recv(client_.socket.native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
   return n > 0;
 }
 
@@ -516,7 +527,7 @@ void http_session::do_close() {
     return;
   }
   error_code ec;
-  socket_.shutdown(tcp::socket::shutdown_send, ec);
+  client_.socket.shutdown(tcp::socket::shutdown_send, ec);
   if (ec) {
     return;
   }
@@ -524,7 +535,7 @@ void http_session::do_close() {
                    std::chrono::duration_cast<std::chrono::nanoseconds>(linger_total_time).count();
   // Enough for a body twice the limit to arrive; a client sending more is
   // not one that will read our answer.
-  linger_bytes_left_ = 2 * worker_.config().gateway().max_body_bytes + linger_extra_bytes;
+  linger_bytes_left_ = 2 * settings().max_body_bytes + linger_extra_bytes;
   lingering_ = true;
   do_linger();
 }
@@ -536,8 +547,9 @@ void http_session::do_linger() {
   }
   expire_after(std::min(linger_idle_time, ms(left_ms)));
   // Straight into the socket's own buffer: out_ holds nothing we still need.
-  socket_.async_read_some(net::buffer(out_.data(), out_.size()),
-                          beast::bind_front_handler(&http_session::on_linger, shared_from_this()));
+  client_.socket.async_read_some(
+      net::buffer(out_.data(), out_.size()),
+      beast::bind_front_handler(&http_session::on_linger, shared_from_this()));
 }
 
 void http_session::on_linger(const error_code& ec, std::size_t n) {

@@ -16,10 +16,14 @@
 #include "gateway/aws/http_date.hpp"
 #include "gateway/aws/rate_limit_headers.hpp"
 #include "gateway/aws/request_ids.hpp"
+#include "gateway/http/bounded_parser.hpp"
+#include "gateway/http/header_arena.hpp"
 #include "gateway/http/request_target.hpp"
 #include "gateway/net/net.hpp"
+#include "gateway/proxy/client_stream.hpp"
 #include "gateway/proxy/coarse_deadline.hpp"
 #include "gateway/proxy/proxy_relay.hpp"
+#include "gateway/proxy/shared_counters.hpp"
 #include "gateway/telemetry/metrics_labels.hpp"
 
 namespace ug::gateway {
@@ -35,8 +39,9 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
   static constexpr std::size_t discard_limit_bytes = 64 * 1024;
 
   /// Owning worker only (every member). Registers with `w`; `socket` must be
-  /// bound to the worker's executor.
-  http_session(socket_type&& socket, worker& w);
+  /// bound to the worker's executor. `slot` is the connection's place in the
+  /// live-session count, given up when the session ends.
+  http_session(socket_type&& socket, session_slot slot, worker& w);
   http_session(const http_session&) = delete;
   http_session& operator=(const http_session&) = delete;
   ~http_session() override;
@@ -48,7 +53,9 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
   /// Closes the connection now, cancelling any exchange.
   void abort();
 
-  void on_relay_done(relay_result result, bool client_keep_alive) override;
+  void on_relay_done(relay_result result, bool client_keep_alive, client_stream&& client) override;
+  /// No drain has begun (for the worker or this connection).
+  [[nodiscard]] bool client_may_stay_open() const noexcept override;
   /// The worker's tick: the deadline of the pending operation (the relay's,
   /// during an exchange), and the slow-exchange client watch.
   void tick(std::int64_t now_mono_ns) noexcept;
@@ -66,7 +73,7 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
     std::string_view resource;
     std::string_view key_id;
     std::string_view plan_id;
-    outcome result = outcome::allowed;
+    outcome result = outcome::forward;
     int status = 0;  ///< of the gateway response being written (respond())
     bool throttled = false;
     limiter::limit_level level = limiter::limit_level::account;
@@ -110,15 +117,21 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
   /// keep-alive is possible after refusing a request whose body was not read.
   bool body_discardable() const;
 
+  /// The gateway settings of the snapshot the exchange holds (config_), or
+  /// between exchanges the worker's newest: an exchange reads one snapshot.
+  [[nodiscard]] const config::gateway_settings& settings() noexcept;
   /// The next operation must complete within `d` (else the tick closes).
   void expire_after(std::chrono::milliseconds d) noexcept;
   void close_socket() noexcept;
 
   worker& worker_;
-  socket_type socket_;
+  session_slot slot_;
+  /// The client; moved into the relay for a forwarded exchange and back in
+  /// on_relay_done (moved-from, closed and empty, meanwhile).
+  client_stream client_;
   coarse_deadline deadline_;  ///< of the session's own pending operation
-  beast::flat_buffer buffer_;
-  header_arena arena_;  ///< the exchange's header fields; before the parser (outlives it)
+  header_arena arena_;        ///< the exchange's header fields; before the parser (outlives it)
+  /// The request being read; lent to the relay during a forwarded exchange.
   std::optional<request_parser> parser_;
   std::shared_ptr<const config::compiled_config> config_;  ///< held for the whole exchange
   request_ids ids_;

@@ -34,8 +34,7 @@ void http_session::find_responses_stage(std::string_view target) {
 
 void http_session::respond(gateway_response r, bool keep_alive,
                            const limiter::admission_result* admission, bool keyed) {
-  const bool strict =
-      config_ ? config_->gateway().aws_strict : worker_.config().gateway().aws_strict;
+  const bool strict = settings().aws_strict;
   keep_alive = keep_alive && body_discardable();
   gateway_response_context ctx;
   ctx.date = std::string_view(date_.data(), date_.size());
@@ -94,9 +93,9 @@ void http_session::respond(gateway_response r, bool keep_alive,
     }
     exchange_.status = static_cast<int>(custom->status != 0 ? custom->status : spec_of(r).status);
   }
-  expire_after(std::chrono::milliseconds(worker_.config().gateway().header_timeout_ms));
+  expire_after(std::chrono::milliseconds(settings().header_timeout_ms));
   net::async_write(
-      socket_, net::buffer(data, n),
+      client_.socket, net::buffer(data, n),
       beast::bind_front_handler(&http_session::on_write_response, shared_from_this(), keep_alive));
 }
 

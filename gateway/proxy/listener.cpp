@@ -79,10 +79,10 @@ void listener::on_accept(const error_code& ec, socket_type socket) {
     pending_->discard(std::move(socket));
   } else {
     ++accepted;
-    shared_.live_sessions.fetch_add(1, std::memory_order_relaxed);
     // The socket is already bound to the worker's executor (the worker was
-    // chosen before async_accept); adopt() moves it onto that thread.
-    pending_->adopt(std::move(socket));
+    // chosen before async_accept); adopt() moves it onto that thread. The
+    // slot counts it live now, so the cap sees it before the worker runs.
+    pending_->adopt(std::move(socket), session_slot(shared_));
   }
   do_accept();
 }

@@ -34,10 +34,13 @@ bool malformed_body_error(const error_code& ec) noexcept {
 }  // namespace
 
 proxy_relay::proxy_relay(std::shared_ptr<relay_owner> owner, std::shared_ptr<upstream_pool> pool,
-                         const relay_exchange& x)
+                         relay_exchange&& x)
     : owner_(std::move(owner)),
       pool_(std::move(pool)),
-      x_(x),
+      client_(std::move(x.client)),
+      request_(x.request),
+      borrowed_(x.borrowed),
+      client_keep_alive_(x.request.client_keep_alive),
       connect_timeout_(pool_->settings().connect_timeout_ms),
       response_timeout_(pool_->settings().response_timeout_ms),
       idle_timeout_(pool_->settings().idle_timeout_ms) {}
@@ -47,8 +50,8 @@ proxy_relay::~proxy_relay() {
 }
 
 void proxy_relay::start() {
-  request_framing_ = declared_framing(*x_.request);
-  conn_ = pool_->acquire(x_.now_mono_ns);
+  request_framing_ = declared_framing(*request_.parser);
+  conn_ = pool_->acquire(request_.now_mono_ns);
   if (conn_) {
     reused_ = true;
     begin_request();
@@ -66,8 +69,9 @@ void proxy_relay::cancel() {
   if (resolver_) {
     resolver_->cancel();
   }
+  // The session is closing the connection, and the socket is ours now.
   error_code ignored;
-  x_.client->cancel(ignored);
+  client_.socket.close(ignored);
 }
 
 void proxy_relay::tick(std::int64_t now_mono_ns) noexcept {
@@ -84,14 +88,14 @@ void proxy_relay::tick(std::int64_t now_mono_ns) noexcept {
       resolver_->cancel();
     }
     error_code ignored;
-    x_.client->cancel(ignored);
+    client_.socket.cancel(ignored);
     return;
   }
   watch_if_slow(now_mono_ns);
 }
 
 void proxy_relay::expire_after(std::chrono::milliseconds d) noexcept {
-  deadline_.expire_after(*x_.coarse_now_ns, d);
+  deadline_.expire_after(*borrowed_.coarse_now_ns, d);
 }
 
 void proxy_relay::do_connect() {
@@ -143,7 +147,7 @@ void proxy_relay::on_connect(const error_code& ec, const tcp::endpoint& /*ep*/) 
 
 void proxy_relay::begin_request() {
   head_pending_ = true;  // again after a retry: the new connection has seen nothing
-  if (x_.expect_continue && !continue_sent_ && !x_.request->is_done()) {
+  if (request_.expect_continue && !continue_sent_ && !request_.parser->is_done()) {
     // The head alone: the client sends its body only after "100 Continue".
     send_piece(conn_->socket, request_framing_, nullptr, 0, false,
                &proxy_relay::on_write_request_head);
@@ -164,7 +168,7 @@ void proxy_relay::on_write_request_head(const error_code& ec, std::size_t /*n*/)
   note_request_head_sent();
   continue_sent_ = true;
   expire_after(idle_timeout_);
-  net::async_write(*x_.client, net::buffer(continue_response.data(), continue_response.size()),
+  net::async_write(client_.socket, net::buffer(continue_response.data(), continue_response.size()),
                    beast::bind_front_handler(&proxy_relay::on_write_continue, shared_from_this()));
 }
 
@@ -177,16 +181,16 @@ void proxy_relay::on_write_continue(const error_code& ec, std::size_t n) {
 }
 
 void proxy_relay::do_read_request_body() {
-  if (x_.request->is_done()) {
+  if (request_.parser->is_done()) {
     write_request_piece(nullptr, 0, true);
     return;
   }
-  auto& body = x_.request->get().body();
-  body.data = x_.buffer;
-  body.size = x_.buffer_bytes;
+  auto& body = request_.parser->get().body();
+  body.data = borrowed_.buffer.data();
+  body.size = borrowed_.buffer.size();
   expire_after(idle_timeout_);
   http::async_read_some(
-      *x_.client, *x_.client_buffer, *x_.request,
+      client_.socket, client_.buffer, *request_.parser,
       beast::bind_front_handler(&proxy_relay::on_read_request_body, shared_from_this()));
 }
 
@@ -210,18 +214,19 @@ void proxy_relay::on_read_request_body(error_code ec, std::size_t n) {
     finish(relay_result::aborted);
     return;
   }
-  const std::size_t produced = x_.buffer_bytes - x_.request->get().body().size;
-  if (produced == 0 && !x_.request->is_done()) {
+  const std::size_t produced = borrowed_.buffer.size() - request_.parser->get().body().size;
+  if (produced == 0 && !request_.parser->is_done()) {
     do_read_request_body();  // only framing was parsed (a chunk header)
     return;
   }
   body_started_ = body_started_ || produced > 0;
-  write_request_piece(x_.buffer, produced, x_.request->is_done());
+  write_request_piece(borrowed_.buffer.data(), produced, request_.parser->is_done());
 }
 
 void proxy_relay::send_piece(socket_type& to, body_framing framing, const char* data, std::size_t n,
                              bool last, piece_handler done) {
-  piece_.emplace(framing, head_pending_ ? std::string_view(*x_.head_buffer) : std::string_view{},
+  piece_.emplace(framing,
+                 head_pending_ ? std::string_view(*borrowed_.head_buffer) : std::string_view{},
                  data, n, last);
   last_piece_ = last;
   if (piece_->count() == 0) {
@@ -260,10 +265,10 @@ void proxy_relay::do_read_response_header() {
   }
   request_sent_ = true;
   response_.emplace(std::piecewise_construct, std::make_tuple(),
-                    std::make_tuple(arena_allocator<char>(*x_.arena)));
+                    std::make_tuple(arena_allocator<char>(*borrowed_.arena)));
   response_->header_limit(upstream_header_limit_bytes);
   response_->body_limit(boost::none);  // relayed, never accumulated
-  if (x_.head_request) {
+  if (request_.head_request) {
     response_->skip(true);
   }
   expire_after(response_timeout_);
@@ -301,13 +306,15 @@ void proxy_relay::on_read_response_header(const error_code& ec, std::size_t /*n*
     return;
   }
   upstream_keep_alive_ = response_->keep_alive();
-  client_response_context ctx = x_.response;
-  ctx.keep_alive = x_.client_keep_alive;
-  ctx.head_request = x_.head_request;
+  client_response_context ctx = request_.response;
+  // Asked now, not taken from the request: a drain that began while the
+  // upstream thought must reach this head as "Connection: close".
+  ctx.keep_alive = client_keep_alive_ && owner_ && owner_->client_may_stay_open();
+  ctx.head_request = request_.head_request;
   const client_response_plan plan =
-      write_client_response_head(res, declared_framing(*response_), ctx, *x_.head_buffer);
+      write_client_response_head(res, declared_framing(*response_), ctx, *borrowed_.head_buffer);
   response_framing_ = plan.framing;
-  x_.client_keep_alive = plan.keep_alive;
+  client_keep_alive_ = plan.keep_alive;
   head_pending_ = true;
   if (!response_->is_done() && conn_->buffer.size() == 0) {
     // No body byte is here yet (a stream, a slow body): the client gets the
@@ -325,8 +332,8 @@ void proxy_relay::do_read_response_body() {
     return;
   }
   auto& body = response_->get().body();
-  body.data = x_.buffer;
-  body.size = x_.buffer_bytes;
+  body.data = borrowed_.buffer.data();
+  body.size = borrowed_.buffer.size();
   expire_after(idle_timeout_);
   http::async_read_some(
       conn_->socket, conn_->buffer, *response_,
@@ -340,12 +347,12 @@ void proxy_relay::on_read_response_body(error_code ec, std::size_t /*n*/) {
   if (ec == http::error::need_buffer) {
     ec = {};
   }
-  const std::size_t produced = x_.buffer_bytes - response_->get().body().size;
+  const std::size_t produced = borrowed_.buffer.size() - response_->get().body().size;
   if (ec == http::error::end_of_stream && response_->need_eof()) {
     // A body delimited by the upstream closing: this is its end.
     upstream_keep_alive_ = false;
     close_upstream();
-    write_response_piece(x_.buffer, 0, true);
+    write_response_piece(borrowed_.buffer.data(), 0, true);
     return;
   }
   if (ec && head_pending_) {
@@ -364,11 +371,12 @@ void proxy_relay::on_read_response_body(error_code ec, std::size_t /*n*/) {
     do_read_response_body();
     return;
   }
-  write_response_piece(x_.buffer, produced, response_->is_done());
+  write_response_piece(borrowed_.buffer.data(), produced, response_->is_done());
 }
 
 void proxy_relay::write_response_piece(const char* data, std::size_t n, bool last) {
-  send_piece(*x_.client, response_framing_, data, n, last, &proxy_relay::on_write_response_piece);
+  send_piece(client_.socket, response_framing_, data, n, last,
+             &proxy_relay::on_write_response_piece);
 }
 
 void proxy_relay::on_write_response_piece(const error_code& ec, std::size_t n) {
@@ -395,9 +403,9 @@ void proxy_relay::on_write_response_piece(const error_code& ec, std::size_t n) {
   if (conn_ && upstream_keep_alive_ && response_->is_done() && !response_->need_eof() &&
       conn_->buffer.size() == 0) {
     ++conn_->exchanges;
-    pool_->release(std::move(conn_), x_.now_mono_ns);
+    pool_->release(std::move(conn_), request_.now_mono_ns);
   }
-  finish(relay_result::completed, x_.client_keep_alive);
+  finish(relay_result::completed, client_keep_alive_);
 }
 
 void proxy_relay::upstream_failed(const error_code& ec, relay_result r) {
@@ -422,14 +430,22 @@ void proxy_relay::watch_if_slow(std::int64_t now_mono_ns) noexcept {
   // Once the client's next request (or anything) is buffered, the watch
   // stops: the session reads the rest after this exchange, and a client that
   // keeps sending cannot grow the buffer 4 KB per tick for a whole stream.
-  if (done_ || watching_ || !request_sent_ || client_gone_ || x_.client_buffer->size() > 0 ||
-      now_mono_ns - x_.now_mono_ns < slow_exchange_ns) {
+  if (done_ || watching_ || !request_sent_ || client_gone_ || client_.buffer.size() > 0 ||
+      now_mono_ns - request_.now_mono_ns < slow_exchange_ns) {
     return;
   }
+  relay_stats* st = stats();
   try {
     watch_client();
-  } catch (...) {  // NOLINT(bugprone-empty-catch): out of memory for the handler
-    // Not watching costs only the early cancel; the exchange goes on.
+    if (st != nullptr) {
+      ++st->client_watches;
+    }
+  } catch (...) {
+    // Out of memory for the handler. Not watching costs only the early
+    // cancel, so the exchange goes on; the metric says it happened.
+    if (st != nullptr) {
+      ++st->client_watch_failures;
+    }
   }
 }
 
@@ -441,15 +457,15 @@ void proxy_relay::watch_client() {
   // non-speculative wait, while a read on a socket whose last read drained it
   // is only queued. Bytes it gets are the client's next (pipelined) request
   // and go where the session will parse them.
-  x_.client->async_read_some(
-      x_.client_buffer->prepare(watch_read_bytes),
+  client_.socket.async_read_some(
+      client_.buffer.prepare(watch_read_bytes),
       beast::bind_front_handler(&proxy_relay::on_client_readable, shared_from_this()));
   watching_ = true;  // only once the read is pending: either call above may throw
 }
 
 void proxy_relay::on_client_readable(const error_code& ec, std::size_t n) {
   watching_ = false;
-  x_.client_buffer->commit(n);
+  client_.buffer.commit(n);
   if (done_) {
     report();  // finish() waited for this read to end before handing the client back
     return;
@@ -487,10 +503,10 @@ void proxy_relay::finish(relay_result r, bool client_keep_alive) {
   deadline_.clear();
   if (watching_) {
     // The watch read may hold bytes of the next request, or write into the
-    // session's buffer later: the session gets the client back only once the
+    // client's buffer later: the session gets the client back only once the
     // read has ended. Nothing else is pending on the client socket now.
     error_code ignored;
-    x_.client->cancel(ignored);
+    client_.socket.cancel(ignored);
     return;
   }
   report();
@@ -499,7 +515,7 @@ void proxy_relay::finish(relay_result r, bool client_keep_alive) {
 void proxy_relay::report() {
   std::shared_ptr<relay_owner> owner = std::move(owner_);
   if (owner) {
-    owner->on_relay_done(result_, result_keep_alive_);
+    owner->on_relay_done(result_, result_keep_alive_, std::move(client_));
   }
 }
 
@@ -522,7 +538,7 @@ void proxy_relay::count_out(std::size_t n) const noexcept {
 }
 
 std::int64_t proxy_relay::mono_now() const noexcept {
-  return x_.clock != nullptr ? x_.clock->now().mono_ns : x_.now_mono_ns;
+  return borrowed_.clock != nullptr ? borrowed_.clock->now().mono_ns : request_.now_mono_ns;
 }
 
 void proxy_relay::close_upstream() noexcept {

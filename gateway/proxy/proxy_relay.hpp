@@ -7,10 +7,29 @@
 // contiguous buffer and goes out in the same send as the first body bytes
 // (wire_framing), one send per relayed piece. Memory is O(buffer), never
 // O(body): the next read starts only after the previous write completed.
+//
+// The seam with the session is relay_exchange, three named parts:
+// - `client` (client_stream: socket and unparsed bytes) is moved in and
+//   handed back by on_relay_done. The relay owns what it reads: while it
+//   runs the session has no socket to touch, and the bytes of a pipelined
+//   request the client watch reads are the relay's until it hands them back.
+// - `request` is what the session decided from the head: the parser (header
+//   done; the relay reads the body through it) and the exchange's facts.
+//   The parser is lent, not moved: Beast deletes its move (its body reader
+//   points into its own message), and a heap slot for it would cost an
+//   allocation per connection. The session keeps it and does not touch it
+//   until the relay reported.
+// - `borrowed` is the memory and clocks the relay uses and does not own:
+//   the worker's clocks, the connection's relay buffer, head buffer and
+//   header arena, and where to write what it measured (relay_stats).
+// The relay asks its owner one more thing, when the response head is
+// written: whether the connection may stay open (a drain may have begun
+// since the request was decided).
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "gateway/http/bounded_parser.hpp"
@@ -18,6 +37,7 @@
 #include "gateway/http/header_transform.hpp"
 #include "gateway/http/wire_framing.hpp"
 #include "gateway/net/net.hpp"
+#include "gateway/proxy/client_stream.hpp"
 #include "gateway/proxy/coarse_deadline.hpp"
 #include "gateway/proxy/upstream_pool.hpp"
 #include "limiter/clock.hpp"
@@ -40,9 +60,16 @@ class relay_owner {
  public:
   virtual ~relay_owner() = default;
   /// Owning worker only. Called exactly once per relay, unless the relay is
-  /// destroyed by a shutdown of the worker's io_context first.
+  /// destroyed by a shutdown of the worker's io_context first. `client` is
+  /// the stream the relay was given, with what it read and did not parse
+  /// (a pipelined request); nothing is pending on it.
   /// `client_keep_alive`: the response allows another request (completed only).
-  virtual void on_relay_done(relay_result result, bool client_keep_alive) = 0;
+  virtual void on_relay_done(relay_result result, bool client_keep_alive,
+                             client_stream&& client) = 0;
+  /// Owning worker only. Asked when the response head is written: false
+  /// once the connection must close after this exchange (a drain began), so
+  /// that the head says "Connection: close".
+  [[nodiscard]] virtual bool client_may_stay_open() const noexcept = 0;
 };
 
 /// What a relay measured, for the metrics and the access log. Written by the
@@ -54,46 +81,59 @@ struct relay_stats {
   std::int64_t upstream_ttfb_ns = -1;  ///< request sent -> first response header; -1: none
   bool upstream_broke = false;         ///< `aborted` because the upstream failed mid-response
   bool request_head_sent = false;  ///< the upstream has the request head (it may have acted on it)
-  std::int64_t request_sent_mono_ns = 0;  ///< internal: start of the TTFB measure
+  std::int64_t request_sent_mono_ns = 0;    ///< internal: start of the TTFB measure
+  std::uint32_t client_watches = 0;         ///< client watches started (slow exchange)
+  std::uint32_t client_watch_failures = 0;  ///< watches that could not start (no memory)
 };
 
-/// Everything one exchange needs; every view outlives the relay.
-struct relay_exchange {
-  socket_type* client = nullptr;
-  /// The worker's coarse clock (deadlines are set from it).
-  const std::int64_t* coarse_now_ns = nullptr;
-  beast::flat_buffer* client_buffer = nullptr;
-  request_parser* request = nullptr;  ///< header done and decided (never modified)
-  /// Where the response parser keeps its fields; reset by the owner only
-  /// after the relay reported (the relay drops its parser in finish()).
-  header_arena* arena = nullptr;
-  /// Holds the upstream request head (written by write_upstream_request_head)
-  /// on entry; reused for the client response head.
-  std::string* head_buffer = nullptr;
-  char* buffer = nullptr;  ///< relay buffer
-  std::size_t buffer_bytes = 0;
+/// What the session decided from the request head.
+struct decided_request {
+  /// Header done and decided (never modified; the relay reads the body
+  /// through it). Lent: the session's, untouched by it until the relay reported.
+  request_parser* parser = nullptr;
   std::int64_t now_mono_ns = 0;      ///< the request's clock reading
   bool head_request = false;         ///< HEAD request: the response has no body
   bool expect_continue = false;      ///< client waits for "100 Continue" before its body
-  bool client_keep_alive = true;     ///< the client allows keep-alive (and no drain)
+  bool client_keep_alive = true;     ///< the client allows keep-alive (and no drain yet)
   client_response_context response;  ///< ids etc. for the response header
-  relay_stats* stats = nullptr;      ///< optional; owned by the owner
+};
+
+/// What the relay uses and does not own; every pointer outlives the relay.
+struct relay_borrowed {
+  /// The worker's coarse clock (deadlines are set from it).
+  const std::int64_t* coarse_now_ns = nullptr;
   /// Read for the upstream time to first byte (only when `stats` is set).
   const limiter::clock* clock = nullptr;
+  std::span<char> buffer;  ///< relay buffer: body pieces, both ways
+  /// Holds the upstream request head (written by write_upstream_request_head)
+  /// on entry; reused for the client response head.
+  std::string* head_buffer = nullptr;
+  /// Where the response parser keeps its fields; reset by the owner only
+  /// after the relay reported (the relay drops its parser in finish()).
+  header_arena* arena = nullptr;
+  relay_stats* stats = nullptr;  ///< optional; owned by the owner
+};
+
+/// Everything one exchange needs (see the top of this file).
+struct relay_exchange {
+  client_stream client;  ///< moved in; back through relay_owner::on_relay_done
+  decided_request request;
+  relay_borrowed borrowed;
 };
 
 class proxy_relay : public std::enable_shared_from_this<proxy_relay> {
  public:
   /// Owning worker only (all members).
   proxy_relay(std::shared_ptr<relay_owner> owner, std::shared_ptr<upstream_pool> pool,
-              const relay_exchange& x);
+              relay_exchange&& x);
   proxy_relay(const proxy_relay&) = delete;
   proxy_relay& operator=(const proxy_relay&) = delete;
   ~proxy_relay();
 
   void start();
-  /// Closes the upstream connection; pending operations end and the owner is
-  /// told `aborted` (or nothing, if the worker is stopping).
+  /// Closes the upstream connection and the client's socket (the session is
+  /// aborting the connection); pending operations end and the owner is told
+  /// `aborted` (or nothing, if the worker is stopping).
   void cancel();
   /// Owning worker only; called by the worker's tick. A passed deadline
   /// (connect, response or idle timeout) ends the exchange: the upstream is
@@ -155,26 +195,29 @@ class proxy_relay : public std::enable_shared_from_this<proxy_relay> {
   void close_upstream() noexcept;
   /// Stats are written only while the exchange is open: after finish() the
   /// owner (and its relay_stats) may be gone.
-  [[nodiscard]] relay_stats* stats() const noexcept { return done_ ? nullptr : x_.stats; }
+  [[nodiscard]] relay_stats* stats() const noexcept { return done_ ? nullptr : borrowed_.stats; }
   void note_request_head_sent() const noexcept;
   void count_in(std::size_t n) const noexcept;
   void count_out(std::size_t n) const noexcept;
   [[nodiscard]] std::int64_t mono_now() const noexcept;
 
-  std::shared_ptr<relay_owner> owner_;
+  std::shared_ptr<relay_owner> owner_;   ///< first: outlives the parts lent by the session
   std::shared_ptr<upstream_pool> pool_;  ///< shared: a reload may replace the worker's pool
-  relay_exchange x_;
+  client_stream client_;
+  decided_request request_;
+  relay_borrowed borrowed_;
+  bool client_keep_alive_ = true;  ///< request_.client_keep_alive, then as the response head says
   upstream_connection_ptr conn_;
   std::optional<tcp::resolver> resolver_;
   std::optional<response_parser> response_;
   std::optional<wire_piece> piece_;                     ///< the send in flight (one at a time)
   body_framing request_framing_ = body_framing::none;   ///< towards the upstream
   body_framing response_framing_ = body_framing::none;  ///< towards the client
-  bool head_pending_ = false;                           ///< *x_.head_buffer has not been sent yet
-  bool last_piece_ = false;                             ///< the send in flight ends its message
-  int interim_responses_ = 0;                           ///< 1xx responses skipped
-  bool reused_ = false;                                 ///< conn_ came from the pool
-  bool retried_ = false;                                ///< the one stale-connection retry was used
+  bool head_pending_ = false;   ///< *borrowed_.head_buffer has not been sent yet
+  bool last_piece_ = false;     ///< the send in flight ends its message
+  int interim_responses_ = 0;   ///< 1xx responses skipped
+  bool reused_ = false;         ///< conn_ came from the pool
+  bool retried_ = false;        ///< the one stale-connection retry was used
   bool body_started_ = false;   ///< request body bytes were taken from the client
   bool continue_sent_ = false;  ///< "100 Continue" written to the client
   bool upstream_keep_alive_ = false;

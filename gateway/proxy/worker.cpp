@@ -56,13 +56,14 @@ void worker::start() {
   });
 }
 
-void worker::adopt(socket_type socket) {
-  net::post(ioc_, [this, s = std::move(socket)]() mutable {
+void worker::adopt(socket_type socket, session_slot slot) {
+  // A stopped worker (or an io_context destroyed with this handler still
+  // queued) drops the socket and the slot: the count goes down with it.
+  net::post(ioc_, [this, s = std::move(socket), slot = std::move(slot)]() mutable {
     if (stopped_) {
-      shared_.live_sessions.fetch_sub(1, std::memory_order_relaxed);
       return;
     }
-    std::make_shared<http_session>(std::move(s), *this)->run();
+    std::make_shared<http_session>(std::move(s), std::move(slot), *this)->run();
   });
 }
 
@@ -149,7 +150,6 @@ void worker::remove_session(http_session& s) noexcept {
     sessions_[slot]->registry_slot = slot;
     sessions_.pop_back();
   }
-  shared_.live_sessions.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void worker::do_sweep() {

@@ -18,6 +18,7 @@
 #include "config/compiled_config.hpp"
 #include "gateway/net/net.hpp"
 #include "gateway/proxy/coarse_deadline.hpp"
+#include "gateway/proxy/shared_counters.hpp"
 #include "gateway/proxy/upstream_pool.hpp"
 #include "gateway/proxy/upstream_reachability.hpp"
 #include "gateway/telemetry/access_log.hpp"
@@ -29,12 +30,6 @@ namespace ug::gateway {
 class http_session;
 
 using config_cell = common::snapshot_cell<config::compiled_config>;
-
-/// Process-wide state the workers share with the server (atomics only).
-struct shared_counters {
-  std::atomic<std::size_t> live_sessions{0};
-  std::atomic<bool> draining{false};
-};
 
 /// What a worker reports to; everything outlives the worker.
 struct worker_services {
@@ -62,8 +57,9 @@ class worker {
   void start();
   /// Thread-safe. The executor connections of this worker are bound to.
   [[nodiscard]] worker_executor executor() noexcept { return ioc_.get_executor(); }
-  /// Thread-safe. Takes ownership of an accepted connection.
-  void adopt(socket_type socket);
+  /// Thread-safe. Takes ownership of an accepted connection and of its
+  /// place in the live-session count (the session holds it for its life).
+  void adopt(socket_type socket, session_slot slot);
   /// Thread-safe. Closes an accepted connection on the worker's thread: the
   /// socket is registered with this worker's reactor, whose per-descriptor
   /// state only the worker's thread may touch (BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO).

@@ -36,7 +36,7 @@ struct access_record {
   std::string_view method;
   std::string_view path;  ///< request target as received
   int status = 0;
-  outcome result = outcome::allowed;
+  outcome result = outcome::forward;
   std::uint64_t bytes_in = 0;
   std::uint64_t bytes_out = 0;
   std::int64_t upstream_latency_ns = -1;  ///< to the first upstream byte; -1 -> null

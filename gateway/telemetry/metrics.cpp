@@ -163,6 +163,8 @@ std::vector<MetricFamily> metrics::Collect() const {
   std::array<std::uint64_t, state_failure_decision_count> state_failures{};
   std::int64_t active_connections = 0;
   std::uint64_t dropped = 0;
+  std::uint64_t client_watches = 0;
+  std::uint64_t client_watch_failures = 0;
 
   for (const auto& w : workers_) {
     const auto& rt = w->routes();
@@ -203,6 +205,8 @@ std::vector<MetricFamily> metrics::Collect() const {
     }
     active_connections += w->active_connections();
     dropped += w->dropped_samples();
+    client_watches += w->client_watches();
+    client_watch_failures += w->client_watch_failures();
   }
 
   std::vector<MetricFamily> out;
@@ -311,6 +315,20 @@ std::vector<MetricFamily> metrics::Collect() const {
                                MetricType::Counter);
   add_counter(dropped_family, {}, dropped);
   out.push_back(std::move(dropped_family));
+
+  auto watches_family =
+      family("usagegate_client_watches_total",
+             "Slow exchanges (over 50 ms) that started watching their client for a disconnect.",
+             MetricType::Counter);
+  add_counter(watches_family, {}, client_watches);
+  out.push_back(std::move(watches_family));
+  auto watch_failures_family =
+      family("usagegate_client_watch_failures_total",
+             "Client watches that could not start (out of memory): such an exchange goes on "
+             "without noticing a client that leaves before the response.",
+             MetricType::Counter);
+  add_counter(watch_failures_family, {}, client_watch_failures);
+  out.push_back(std::move(watch_failures_family));
   return out;
 }
 

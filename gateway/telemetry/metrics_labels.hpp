@@ -9,29 +9,39 @@
 #include <cstdint>
 #include <string_view>
 
+#include "config/outcome.hpp"
 #include "limiter/admission.hpp"
 
 namespace ug::gateway {
 
-/// How a request ended, from the operator's point of view.
-enum class outcome : std::uint8_t {
-  allowed,         ///< forwarded upstream and answered (any upstream status)
-  throttled,       ///< 429 Too Many Requests (a token bucket refused)
-  quota_exceeded,  ///< 429 Limit Exceeded (the usage-plan quota refused)
-  forbidden,       ///< 403: API key missing, unknown, disabled or not in a plan
-  not_found,       ///< 403 Missing Authentication Token: no stage/resource/method matched
-  upstream_error,  ///< 5xx made by the gateway: upstream refused, reset or timed out
-  bad_request,     ///< 400/413/431: the request itself was unusable
-};
-inline constexpr std::size_t outcome_count = 7;
+/// How a request ended is config::outcome, the decision compiled_config
+/// returns plus the gateway's own upstream_error: one enum, so the proxy
+/// records a decision as it is and no table maps it onto a second list.
+using config::outcome;
+using config::outcome_count;
 
-/// Pure, thread-safe. The label value ("allowed", "quota_exceeded", ...).
+/// Pure, thread-safe. The label value, named for the operator ("allowed",
+/// "not_found", ...): the names are what dashboards and alerts match on
+/// (docs/operations.md), so they stay fixed while the members are named for
+/// the decision. A switch, so a new member cannot go without a name.
 constexpr std::string_view outcome_name(outcome o) noexcept {
-  constexpr std::array<std::string_view, outcome_count> names{
-      "allowed",   "throttled",      "quota_exceeded", "forbidden",
-      "not_found", "upstream_error", "bad_request"};
-  const auto i = static_cast<std::size_t>(o);
-  return i < outcome_count ? names[i] : std::string_view("bad_request");
+  switch (o) {
+    case outcome::forward:
+      return "allowed";  // forwarded upstream and answered (any upstream status)
+    case outcome::throttled:
+      return "throttled";
+    case outcome::quota_exceeded:
+      return "quota_exceeded";
+    case outcome::forbidden:
+      return "forbidden";
+    case outcome::missing_auth_token:
+      return "not_found";
+    case outcome::upstream_error:
+      return "upstream_error";
+    case outcome::bad_request:
+      return "bad_request";
+  }
+  return "bad_request";
 }
 
 /// "1xx".."5xx": index 0..4. Statuses outside 100..599 cannot come from Beast

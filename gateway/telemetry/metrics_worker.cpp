@@ -23,6 +23,13 @@ void worker_metrics::record(const request_record& r) noexcept {
     detail::bump(dropped_samples_);
   }
 
+  if (r.client_watches > 0) {
+    detail::bump(client_watches_, r.client_watches);
+  }
+  if (r.client_watch_failures > 0) {
+    detail::bump(client_watch_failures_, r.client_watch_failures);
+  }
+
   if (r.throttled && static_cast<std::size_t>(r.level) < limiter::limit_level_count) {
     detail::bump(throttled_[static_cast<std::size_t>(r.level)]);
   }

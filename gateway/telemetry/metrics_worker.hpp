@@ -25,7 +25,7 @@ struct request_record {
   std::string_view resource;  ///< matched resource path ("/chat"); "" when none
   std::string_view method;    ///< request method as received
   int status = 0;             ///< status sent downstream
-  outcome result = outcome::allowed;
+  outcome result = outcome::forward;
   std::int64_t duration_ns = 0;        ///< header received -> last byte sent
   std::int64_t upstream_ttfb_ns = -1;  ///< upstream request sent -> first response byte; -1: none
   std::uint64_t bytes_in = 0;          ///< request bytes received (header + body)
@@ -34,6 +34,8 @@ struct request_record {
   std::string_view plan_id;            ///< usage plan id; "" when no plan applied
   bool throttled = false;              ///< a token bucket refused (then `level` is valid)
   limiter::limit_level level = limiter::limit_level::account;
+  std::uint32_t client_watches = 0;         ///< slow-exchange client watches started
+  std::uint32_t client_watch_failures = 0;  ///< client watches that could not start
 };
 
 /// Upstream pool gauges of one stage on one worker. The pool (owning worker)
@@ -142,6 +144,13 @@ class alignas(64) worker_metrics {
   [[nodiscard]] std::uint64_t dropped_samples() const noexcept {
     return dropped_samples_.load(std::memory_order_relaxed);
   }
+  /// Client watches started by slow exchanges, and those that failed to start.
+  [[nodiscard]] std::uint64_t client_watches() const noexcept {
+    return client_watches_.load(std::memory_order_relaxed);
+  }
+  [[nodiscard]] std::uint64_t client_watch_failures() const noexcept {
+    return client_watch_failures_.load(std::memory_order_relaxed);
+  }
 
  private:
   void add_connections(std::int64_t delta) noexcept {
@@ -157,6 +166,8 @@ class alignas(64) worker_metrics {
   std::array<std::atomic<std::uint64_t>, outcome_count> key_overflow_{};
   std::array<std::atomic<std::uint64_t>, state_failure_decision_count> state_failure_decisions_{};
   std::atomic<std::uint64_t> dropped_samples_{0};
+  std::atomic<std::uint64_t> client_watches_{0};
+  std::atomic<std::uint64_t> client_watch_failures_{0};
   std::atomic<std::int64_t> active_connections_{0};
 };
 

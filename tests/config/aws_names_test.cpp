@@ -49,6 +49,32 @@ TEST(AwsNames, PlanMethodKeys) {
   }
 }
 
+TEST(AwsNames, MethodSettingKeysParse) {
+  std::string problem;
+  auto key = parse_method_setting_key("*/*", problem);
+  ASSERT_TRUE(key.has_value()) << problem;
+  EXPECT_EQ(key->resource_path, "*");
+  EXPECT_EQ(key->http_method, "*");
+  key = parse_method_setting_key("~1pets~1{id}/GET", problem);
+  ASSERT_TRUE(key.has_value()) << problem;
+  EXPECT_EQ(key->resource_path, "/pets/{id}");
+  EXPECT_EQ(key->http_method, "GET");
+  key = parse_method_setting_key("pets/{id}/DELETE", problem);  // AWS's patch-path form
+  ASSERT_TRUE(key.has_value()) << problem;
+  EXPECT_EQ(key->resource_path, "/pets/{id}");
+  EXPECT_EQ(key->http_method, "DELETE");
+  key = parse_method_setting_key("~1/ANY", problem);  // root resource
+  ASSERT_TRUE(key.has_value()) << problem;
+  EXPECT_EQ(key->resource_path, "/");
+  EXPECT_EQ(key->http_method, "ANY");
+  for (const char* bad :
+       {"/pets/GET", "pets", "~2pets/GET", "pets/FETCH", "*/GET", "~1pets/", "", "~0pets/GET"}) {
+    problem.clear();
+    EXPECT_FALSE(parse_method_setting_key(bad, problem).has_value()) << bad;
+    EXPECT_NE(problem, "") << bad;
+  }
+}
+
 TEST(AwsNames, MethodSettingKeysNormalise) {
   std::string problem;
   EXPECT_EQ(normalize_method_setting_key("*/*", problem), "*/*");

@@ -1,8 +1,9 @@
 // http_session and proxy_relay, driven through an in-process worker against
 // an upstream the test plays itself (tests/support/raw_server.hpp): what the
 // upstream sees of a forwarded request, what the client sees of the
-// response, a pipelined request behind a slow exchange, a client leaving a
-// slow exchange, and an upstream that cannot be reached.
+// response, a pipelined request behind a slow exchange, a drain beginning
+// during one, a client leaving a slow exchange, and an upstream that cannot
+// be reached.
 #include "gateway/proxy/http_session.hpp"
 
 #include <gtest/gtest.h>
@@ -207,6 +208,32 @@ TEST(HttpSession, PipelinedRequestIsAnsweredAfterTheSlowExchangeBeforeIt) {
                                              "received /base/fast", "answered /base/fast"};
   EXPECT_EQ(upstream.events(), expected) << "the upstream never sees two requests at once";
   EXPECT_EQ(upstream.server.accepted(), 1) << "the second exchange reused the pooled connection";
+}
+
+TEST(HttpSession, ResponseStartingAfterADrainBeganSaysConnectionCloseAndThenCloses) {
+  ordering_upstream upstream;
+  in_process_gateway gw(proxy_document(upstream.server.port()));
+  http_connection idle(gw.port());
+  ASSERT_TRUE(idle.connected());
+  http_connection c(gw.port());
+  ASSERT_TRUE(c.send_request("GET", "/v1/slow"));  // HTTP/1.1: keep-alive when decided
+  ASSERT_EQ(upstream.got_slow.get_future().wait_for(5s), std::future_status::ready);
+  ASSERT_TRUE(wait_until([&] { return gw.active_connections() == 2; }));
+
+  gw.drain();
+  // The idle connection closing shows the drain reached the worker's
+  // sessions while the exchange still waits for its upstream.
+  ASSERT_TRUE(idle.closed_by_peer(2s));
+  upstream.release.set_value();
+
+  const auto r = c.read_response();
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "/base/slow");
+  EXPECT_EQ(r->header("Connection"), "close")
+      << "the head was written after the drain began: it must not promise keep-alive";
+  EXPECT_TRUE(c.closed_by_peer(2s)) << "and the connection ends after it";
+  EXPECT_TRUE(wait_until([&] { return gw.live_sessions() == 0 && gw.active_connections() == 0; }));
 }
 
 /// An upstream that reads one request, optionally writes `reply` (a

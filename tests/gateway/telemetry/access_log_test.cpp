@@ -31,7 +31,7 @@ access_record sample() {
   r.method = "POST";
   r.path = "/v1/chat?stream=true";
   r.status = 200;
-  r.result = outcome::allowed;
+  r.result = outcome::forward;
   r.bytes_in = 321;
   r.bytes_out = 65'536;
   r.upstream_latency_ns = 12'345'678;
@@ -102,7 +102,7 @@ TEST(AccessLogFormat, AbsentValuesAreNull) {
   r.plan_id = {};
   r.stage = {};
   r.upstream_latency_ns = -1;
-  r.result = outcome::not_found;
+  r.result = outcome::missing_auth_token;
   r.status = 403;
   simdjson::dom::parser parser;
   simdjson::dom::element doc;

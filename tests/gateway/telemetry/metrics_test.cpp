@@ -67,7 +67,7 @@ request_record chat_ok() {
   r.resource = "/chat";
   r.method = "POST";
   r.status = 200;
-  r.result = outcome::allowed;
+  r.result = outcome::forward;
   r.duration_ns = 30'000'000;
   r.upstream_ttfb_ns = 20'000'000;
   r.bytes_in = 100;
@@ -330,7 +330,7 @@ TEST(SeriesTable, RowsStayPutAcrossChunksAndIndexGrowth) {
 
 key_series_selector::counts allowed(std::uint64_t n) {
   key_series_selector::counts c{};
-  c[static_cast<std::size_t>(outcome::allowed)] = n;
+  c[static_cast<std::size_t>(outcome::forward)] = n;
   return c;
 }
 
@@ -338,7 +338,7 @@ std::map<std::string, std::uint64_t> allowed_by_key(
     const std::vector<key_series_selector::series>& out) {
   std::map<std::string, std::uint64_t> m;
   for (const auto& s : out)
-    m[s.key] = s.values[static_cast<std::size_t>(outcome::allowed)];
+    m[s.key] = s.values[static_cast<std::size_t>(outcome::forward)];
   return m;
 }
 
