@@ -7,10 +7,10 @@
 #include <new>
 
 #include "common/sha256.hpp"
-#include "config/diagnostics.hpp"
-#include "config/document_parser.hpp"
-#include "config/json_reader.hpp"
-#include "config/validator.hpp"
+#include "config/document/document_parser.hpp"
+#include "config/json/diagnostics.hpp"
+#include "config/json/json_reader.hpp"
+#include "config/validate/validator.hpp"
 
 namespace ug::config {
 namespace {

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "config/document.hpp"
+#include "config/document/document.hpp"
 
 namespace ug::config {
 

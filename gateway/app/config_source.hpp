@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "config/compiled_config.hpp"
+#include "config/snapshot/compiled_config.hpp"
 #include "limiter/clock.hpp"
 #include "limiter/state_registry.hpp"
 

@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "config/compiled_config.hpp"
+#include "config/snapshot/compiled_config.hpp"
 #include "gateway/app/cli.hpp"
 #include "gateway/app/config_source.hpp"
 #include "gateway/app/open_file_limit.hpp"

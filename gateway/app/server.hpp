@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "config/compiled_config.hpp"
+#include "config/snapshot/compiled_config.hpp"
 #include "gateway/admin/admin_server.hpp"
 #include "gateway/app/config_source.hpp"
 #include "gateway/net/net.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// Gateway responses an API customised (config/gateway_responses), written
+// Gateway responses an API customised (config/responses/gateway_responses), written
 // straight into a caller buffer: the head every gateway response has
 // (gateway/aws) with the configured status, then the configured headers
 // (literal bytes, or a value copied from the request) and the configured body
@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <string_view>
 
-#include "config/gateway_responses.hpp"
+#include "config/responses/gateway_responses.hpp"
 #include "gateway/aws/aws_responses.hpp"
 #include "gateway/aws/byte_writer.hpp"
 #include "gateway/net/net.hpp"

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "config/document.hpp"
+#include "config/document/document.hpp"
 #include "gateway/aws/rate_limit_headers.hpp"
 #include "gateway/http/header_arena.hpp"
 #include "gateway/http/wire_framing.hpp"

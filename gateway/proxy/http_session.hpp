@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-#include "config/compiled_config.hpp"
+#include "config/snapshot/compiled_config.hpp"
 #include "gateway/aws/aws_responses.hpp"
 #include "gateway/aws/http_date.hpp"
 #include "gateway/aws/rate_limit_headers.hpp"

@@ -1,5 +1,5 @@
 // The session's own answers: a gateway response, built in or as the
-// request's API customised it (config/gateway_responses), and whether the
+// request's API customised it (config/responses/gateway_responses), and whether the
 // connection survives it.
 #include <bit>
 #include <chrono>

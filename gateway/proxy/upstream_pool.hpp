@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "config/document.hpp"
+#include "config/document/document.hpp"
 #include "gateway/net/net.hpp"
 #include "gateway/telemetry/metrics_worker.hpp"
 

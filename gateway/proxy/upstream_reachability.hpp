@@ -11,7 +11,7 @@
 #include <set>
 #include <string>
 
-#include "config/compiled_config.hpp"
+#include "config/snapshot/compiled_config.hpp"
 #include "gateway/net/net.hpp"
 #include "gateway/proxy/upstream_pool.hpp"
 

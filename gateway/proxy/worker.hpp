@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "common/snapshot_cell.hpp"
-#include "config/compiled_config.hpp"
+#include "config/snapshot/compiled_config.hpp"
 #include "gateway/net/net.hpp"
 #include "gateway/proxy/coarse_deadline.hpp"
 #include "gateway/proxy/shared_counters.hpp"

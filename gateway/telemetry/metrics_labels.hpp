@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "config/outcome.hpp"
+#include "config/snapshot/outcome.hpp"
 #include "limiter/admission.hpp"
 
 namespace ug::gateway {

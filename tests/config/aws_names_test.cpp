@@ -1,4 +1,4 @@
-#include "config/aws_names.hpp"
+#include "config/document/aws_names.hpp"
 
 #include <gtest/gtest.h>
 

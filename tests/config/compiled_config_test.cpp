@@ -1,4 +1,4 @@
-#include "config/compiled_config.hpp"
+#include "config/snapshot/compiled_config.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,13 +1,13 @@
 // Method keys from JSON to the decision: the document parser and the compiler
 // read a methodSettings key ("~1/GET", "pets/{id}/GET") and a plan's
 // per-method throttle key ("//GET", "/pets/{id}/GET") through the same
-// parsers (config/aws_names.hpp), so each limit lands on the route it names.
+// parsers (config/document/aws_names.hpp), so each limit lands on the route it names.
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "config/compiled_config.hpp"
 #include "config/loader.hpp"
+#include "config/snapshot/compiled_config.hpp"
 
 namespace ug::config {
 namespace {

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string>
 
-#include "config/compiled_config.hpp"
 #include "config/loader.hpp"
+#include "config/snapshot/compiled_config.hpp"
 
 namespace ug::config {
 namespace {

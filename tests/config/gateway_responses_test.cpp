@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "config/gateway_response_compiler.hpp"
-#include "config/gateway_responses.hpp"
 #include "config/loader.hpp"
+#include "config/responses/gateway_response_compiler.hpp"
+#include "config/responses/gateway_responses.hpp"
 #include "tests/config/loader_sections.hpp"
 
 namespace ug::config {

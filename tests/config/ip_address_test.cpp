@@ -1,6 +1,6 @@
 // Numeric listener addresses: what parse_ip_address reads (what start-up can
 // bind), loopback and wildcard detection, and the reasons given for names.
-#include "config/ip_address.hpp"
+#include "config/document/ip_address.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

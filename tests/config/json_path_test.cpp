@@ -1,4 +1,4 @@
-#include "config/json_path.hpp"
+#include "config/json/json_path.hpp"
 
 #include <gtest/gtest.h>
 

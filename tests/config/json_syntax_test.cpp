@@ -1,4 +1,4 @@
-#include "config/json_syntax.hpp"
+#include "config/json/json_syntax.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The loader rules for the gateway section: settings, the data and admin
 // listeners, the admin token, and gateway.stages with their upstreams and base
-// paths (config/document_parse_gateway*, config/validate_apis).
+// paths (config/document/document_parse_gateway*, config/validate/validate_apis).
 #include "config/loader.hpp"
 
 #include <gmock/gmock.h>

@@ -1,5 +1,5 @@
 // The loader rules for restApis: ids, resource paths and methods, stages and
-// their method settings (config/document_parse_rest_apis, config/validate_apis).
+// their method settings (config/document/document_parse_rest_apis, config/validate/validate_apis).
 #include <string>
 #include <vector>
 

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "config/compiled_config.hpp"
+#include "config/snapshot/compiled_config.hpp"
 #include "limiter/plan_start_ledger.hpp"
 
 namespace ug::config {

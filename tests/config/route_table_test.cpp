@@ -1,4 +1,4 @@
-#include "config/route_table.hpp"
+#include "config/snapshot/route_table.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "config/suggest.hpp"
+#include "config/json/suggest.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "config/upstream_url.hpp"
+#include "config/document/upstream_url.hpp"
 
 #include <gtest/gtest.h>
 

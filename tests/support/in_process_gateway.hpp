@@ -18,8 +18,8 @@
 #include <utility>
 #include <vector>
 
-#include "config/compiled_config.hpp"
-#include "config/document.hpp"
+#include "config/document/document.hpp"
+#include "config/snapshot/compiled_config.hpp"
 #include "gateway/proxy/listener.hpp"
 #include "gateway/proxy/upstream_reachability.hpp"
 #include "gateway/proxy/worker.hpp"

@@ -21,8 +21,8 @@
 #include <vector>
 
 #include "common/hex_digit.hpp"
-#include "config/compiled_config.hpp"
 #include "config/loader.hpp"
+#include "config/snapshot/compiled_config.hpp"
 #include "gateway/http/bounded_parser.hpp"
 #include "gateway/http/header_transform.hpp"
 #include "gateway/http/request_head_checks.hpp"

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "config/gateway_response_compiler.hpp"
+#include "config/responses/gateway_response_compiler.hpp"
 
 namespace ug::gateway {
 namespace {

@@ -1,0 +1,129 @@
+#pragma once
+// Internal to config/: the inside of a compiled_config snapshot, shared by
+// the files that build it (compile_config.cpp), decide with it (decide.cpp),
+// read it (compiled_config.cpp) and carry limiter state over on reload
+// (compiled_config_carry_over.cpp). Nothing outside config/ includes it.
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "config/snapshot/compiled_config.hpp"
+#include "config/snapshot/route_table.hpp"
+#include "limiter/key_table.hpp"
+
+namespace ug::config {
+
+struct compiled_config::impl {
+  /// One (stage, resource, method): what applies to requests it matches.
+  struct route_limits {
+    std::string resource_path;
+    std::string http_method;
+    bool api_key_required = false;
+    bool has_stage_throttle = false;
+    limiter::limit_level stage_level = limiter::limit_level::stage;
+    limiter::throttle_params stage_params;
+    std::shared_ptr<limiter::gcra_bucket> stage_bucket;
+  };
+
+  struct stage_runtime {
+    route_table routes;
+    std::vector<route_limits> limits;  // indexed by route id
+  };
+
+  struct method_throttle {
+    std::uint32_t stage_index = 0;
+    std::uint32_t route_id = 0;
+    limiter::throttle_params params;
+  };
+
+  struct plan {
+    std::string id;
+    std::vector<std::uint32_t> stage_indices;
+    bool has_throttle = false;
+    limiter::throttle_params throttle;
+    bool has_quota = false;
+    limiter::quota_params quota;
+    std::vector<method_throttle> method_throttles;
+  };
+
+  /// A key's membership in one plan, with its state in that plan.
+  struct key_binding {
+    std::uint32_t plan_index = 0;
+    std::shared_ptr<limiter::key_plan_state> state;
+    std::vector<std::shared_ptr<limiter::gcra_bucket>>
+        method_buckets;  // parallel to plan.method_throttles
+  };
+
+  struct key {
+    std::string id;
+    bool enabled = false;
+    std::vector<key_binding> bindings;
+  };
+
+  gateway_settings gateway;
+  std::vector<compiled_stage> stages;
+  std::vector<stage_runtime> stage_runtimes;         // parallel to stages
+  std::vector<std::uint32_t> stages_by_base_length;  // longest base path first
+  /// The gateway responses of every REST API that customised some, and for
+  /// each stage (parallel to stages) its API's table or nullptr.
+  std::vector<std::unique_ptr<const gateway_response_table>> response_tables;
+  std::vector<const gateway_response_table*> stage_responses;
+  std::vector<plan> plans;
+  std::vector<key> keys;
+  limiter::key_table key_lookup;
+  bool has_account_throttle = false;
+  limiter::throttle_params account_params;
+  std::shared_ptr<limiter::gcra_bucket> account_bucket;
+  std::map<std::string, std::int64_t, std::less<>> plan_start_utc_ns;
+  std::string content_sha256_hex;
+  limiter::quota_journal* journal = nullptr;  // from the state registry at compile time
+
+  /// Index into stages of the stage whose base path prefixes `path`, and the
+  /// length of that prefix; route_table::no_route when none.
+  std::pair<std::uint32_t, std::size_t> match_stage(std::string_view path) const noexcept {
+    // "/V1/x" where "/v1" exists, taken by a shorter base path (a "/" stage):
+    // refused, as a case-insensitive upstream behind both would serve /v1.
+    bool case_variant = false;
+    for (std::uint32_t index : stages_by_base_length) {
+      const std::string& base = stages[index].base_path;
+      if (base == "/") {
+        return {case_variant ? route_table::case_conflict : index, 0};
+      }
+      if (path.size() >= base.size() && (path.size() == base.size() || path[base.size()] == '/')) {
+        if (path.compare(0, base.size(), base) == 0) {
+          return {case_variant ? route_table::case_conflict : index, base.size()};
+        }
+        case_variant =
+            case_variant || equals_ignoring_ascii_case(path.substr(0, base.size()), base);
+      }
+    }
+    return {route_table::no_route, 0};
+  }
+
+  /// The steps of compiled_config::compile, one member function each
+  /// (compile_config.cpp). Control thread only.
+  struct compiler;
+
+  /// Control thread. Rewrites every bucket this snapshot shares with
+  /// `previous` under other limits into this snapshot's units, keeping its
+  /// tokens (limiter::carried_over_tat). Workers may be using the buckets.
+  void carry_over_buckets_from(const impl& previous, std::int64_t now_mono_ns) const;
+
+  const key_binding* binding_for(const key& k, std::uint32_t stage_index) const noexcept {
+    for (const key_binding& b : k.bindings) {
+      const plan& p = plans[b.plan_index];
+      if (std::find(p.stage_indices.begin(), p.stage_indices.end(), stage_index) !=
+          p.stage_indices.end()) {
+        return &b;
+      }
+    }
+    return nullptr;
+  }
+};
+
+}  // namespace ug::config
