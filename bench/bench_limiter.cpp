@@ -1,8 +1,9 @@
-// Decision cost of the limiter core: one hot bucket, one bucket under two
-// threads, a million keys with a skewed (Zipf-like) popularity, and the full
-// AWS admission (key lookup + 5 throttles + quota). Time is advanced by a
-// fixed step per request instead of reading the clock, so only the decision
-// is measured. Memory per key is reported as counters.
+// Decision cost of the limiter core: one hot bucket (one token, and batches of
+// tokens), one bucket under two threads, a million keys with a skewed
+// (Zipf-like) popularity, a quota counter, and the full AWS admission (key
+// lookup + 5 throttles + quota). Time is advanced by a fixed step per request
+// instead of reading the clock, so only the decision is measured. Memory per
+// key is reported as counters.
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 
@@ -103,6 +104,84 @@ void BM_HotKeyRefused(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_HotKeyRefused);
+
+void BM_HotKeyTryAcquireTokens(benchmark::State& state) {
+  // Batches of range(0) tokens at once (cluster leases, LLM token estimates);
+  // time moves on by one step per token, so the bucket refills faster than
+  // the batches drain it (the admitted path, as in BM_HotKeyTryAcquire).
+  const std::int64_t tokens = state.range(0);
+  const throttle_params p = throttle_params::make(1e8, 1'000'000);
+  gcra_bucket bucket;
+  std::int64_t now = 1'000'000'000;
+  std::int64_t admitted = 0;
+  for (auto _ : state) {
+    admitted += bucket.try_acquire(p, now, tokens).allowed ? 1 : 0;
+    now += step_ns * tokens;
+  }
+  state.counters["admitted_ratio"] =
+      static_cast<double>(admitted) / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_HotKeyTryAcquireTokens)->Arg(1)->Arg(16)->Arg(1000);
+
+void BM_HotKeyTokensRefused(benchmark::State& state) {
+  // A batch the empty bucket cannot hold yet: the retry time for all of them.
+  const throttle_params p = throttle_params::make(1, 100);
+  gcra_bucket bucket;
+  const std::int64_t now = 1'000'000'000;
+  (void)bucket.try_acquire(p, now, 100);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(bucket.try_acquire(p, now, 10));
+  }
+}
+BENCHMARK(BM_HotKeyTokensRefused);
+
+void BM_ReserveAndRefundTokens(benchmark::State& state) {
+  // The LLM budget: reserve an estimate, give back the unused part.
+  const throttle_params p = throttle_params::make(1e8, 10'000'000);
+  gcra_bucket bucket;
+  std::int64_t now = 1'000'000'000;
+  std::int64_t admitted = 0;
+  for (auto _ : state) {
+    if (bucket.try_acquire(p, now, 1000).allowed) {
+      bucket.refund(p, 600);
+      ++admitted;
+    }
+    now += step_ns * 400;
+  }
+  state.counters["admitted_ratio"] =
+      static_cast<double>(admitted) / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_ReserveAndRefundTokens);
+
+void BM_QuotaTryConsume(benchmark::State& state) {
+  quota_params q;
+  q.limit = 1'000'000'000'000;
+  q.period = quota_period::month;
+  q.first_period_index = -1;
+  quota_counter counter;
+  std::int64_t now = start_utc_ns;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(counter.try_consume(q, now));
+    now += step_ns;
+  }
+}
+BENCHMARK(BM_QuotaTryConsume);
+
+void BM_QuotaTryConsumeCount(benchmark::State& state) {
+  quota_params q;
+  q.limit = 1'000'000'000'000;
+  q.period = quota_period::month;
+  q.first_period_index = -1;
+  quota_counter counter;
+  std::int64_t now = start_utc_ns;
+  for (auto _ : state) {
+    const quota_result r = counter.try_consume(q, now, 1000);
+    counter.refund(r.period_index, 600);
+    benchmark::DoNotOptimize(r);
+    now += step_ns;
+  }
+}
+BENCHMARK(BM_QuotaTryConsumeCount);
 
 void BM_HotKeyContended(benchmark::State& state) {
   // Fresh per run (thread 0 resets it while the others wait at the start).

@@ -92,39 +92,69 @@ period_bounds current_period(const quota_params& p, std::int64_t now_utc_ns) noe
   return period_containing(p.period, p.start_day_offset, now_utc_ns);
 }
 
-}  // namespace
-
 // Memory order: relaxed everywhere. The counter is this one word; no other data
 // is published through it. Read-modify-writes of one atomic are totally ordered
 // and a CAS succeeds only against the latest value, so the period tag and the
 // count always change together and no increment is lost or doubled.
 
-quota_result quota_counter::try_consume(const quota_params& p, std::int64_t now_utc_ns) noexcept {
+/// try_consume for any count, inlined into both overloads so that the
+/// one-request path, with the constant 1, compiles to what it would be alone.
+[[gnu::always_inline]] inline quota_result consume(std::atomic<std::uint64_t>& counter,
+                                                   const quota_params& p, std::int64_t now_utc_ns,
+                                                   std::int64_t count) noexcept {
   const period_bounds now_period = current_period(p, now_utc_ns);
-  std::uint64_t word = word_.load(std::memory_order_relaxed);
+  std::uint64_t word = counter.load(std::memory_order_relaxed);
   for (;;) {
     const view v = read_view(p, now_period, word);
-    if (v.used >= v.limit) {
+    // limit - used is within +-2^40, so the test cannot overflow whatever the
+    // count; passing it, used + count <= limit <= max_used fits the field.
+    if (count < 1 || count > v.limit - v.used) {
       return result_of(v, false, v.used, now_utc_ns);
     }
-    if (word_.compare_exchange_weak(word, pack(v.bounds.index, v.used + 1),
-                                    std::memory_order_relaxed, std::memory_order_relaxed)) {
-      return result_of(v, true, v.used + 1, now_utc_ns);
+    if (counter.compare_exchange_weak(word, pack(v.bounds.index, v.used + count),
+                                      std::memory_order_relaxed, std::memory_order_relaxed)) {
+      return result_of(v, true, v.used + count, now_utc_ns);
     }
   }
 }
 
-void quota_counter::refund(std::int64_t period_index) noexcept {
-  std::uint64_t word = word_.load(std::memory_order_relaxed);
+/// refund for a count >= 1.
+[[gnu::always_inline]] inline void give_back(std::atomic<std::uint64_t>& counter,
+                                             std::int64_t period_index,
+                                             std::int64_t count) noexcept {
+  std::uint64_t word = counter.load(std::memory_order_relaxed);
   for (;;) {
     if (word == 0 || tag_of_word(word) != tag_of_index(period_index)) {
       return;  // rolled over (or never counted): nothing of that period to give back
     }
-    const std::int64_t used = std::max(min_used, used_of_word(word) - 1);
-    if (word_.compare_exchange_weak(word, pack(period_index, used), std::memory_order_relaxed,
-                                    std::memory_order_relaxed)) {
+    // Capped before subtracting, so that a huge count cannot overflow.
+    const std::int64_t used_before = used_of_word(word);
+    const std::int64_t used = used_before - std::min(count, used_before - min_used);
+    if (counter.compare_exchange_weak(word, pack(period_index, used), std::memory_order_relaxed,
+                                      std::memory_order_relaxed)) {
       return;
     }
+  }
+}
+
+}  // namespace
+
+quota_result quota_counter::try_consume(const quota_params& p, std::int64_t now_utc_ns) noexcept {
+  return consume(word_, p, now_utc_ns, 1);
+}
+
+quota_result quota_counter::try_consume(const quota_params& p, std::int64_t now_utc_ns,
+                                        std::int64_t count) noexcept {
+  return consume(word_, p, now_utc_ns, count);
+}
+
+void quota_counter::refund(std::int64_t period_index) noexcept {
+  give_back(word_, period_index, 1);
+}
+
+void quota_counter::refund(std::int64_t period_index, std::int64_t count) noexcept {
+  if (count >= 1) {
+    give_back(word_, period_index, count);
   }
 }
 

@@ -35,9 +35,19 @@ class quota_counter {
   /// Thread-safe, lock-free, never throws. Counts one request if the period's
   /// effective limit is not reached; rolls over to a new period atomically.
   quota_result try_consume(const quota_params& p, std::int64_t now_utc_ns) noexcept;
+  /// Thread-safe, lock-free, never throws. Counts `count` at once, or nothing:
+  /// admitted iff used + count <= the period's effective limit (so the 40-bit
+  /// count never overflows: a larger count is refused). A count below 1 is
+  /// refused. count == 1 decides exactly as the one-request overload.
+  quota_result try_consume(const quota_params& p, std::int64_t now_utc_ns,
+                           std::int64_t count) noexcept;
   /// Thread-safe. Gives back one request counted in `period_index`; a no-op if
   /// the counter has moved on to a later period.
   void refund(std::int64_t period_index) noexcept;
+  /// Thread-safe, lock-free. Gives back `count` counted in `period_index`, as
+  /// the one-request refund does `count` times (the count stops at the
+  /// field's minimum); a no-op for a past period or a count below 1.
+  void refund(std::int64_t period_index, std::int64_t count) noexcept;
   /// Thread-safe. AWS UpdateUsage: sets what remains in the current period
   /// (may exceed the limit: a temporary extension; may be 0).
   void set_remaining(const quota_params& p, std::int64_t now_utc_ns,

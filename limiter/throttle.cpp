@@ -86,8 +86,11 @@ figures figures_at(const throttle_params& p, std::int64_t now_ns, std::int64_t t
   return f;
 }
 
+/// The refusal that `conforms` gave a request costing `cost_units`. It
+/// reports no token left, which is the truth for one token (refused only
+/// when none is); take() fills in what is left short of several.
 throttle_result refused_result(const throttle_params& p, std::int64_t now_ns,
-                               std::int64_t tat_units) noexcept {
+                               std::int64_t tat_units, std::int64_t cost_units) noexcept {
   const std::int64_t u = p.units_per_ns;
   throttle_result r;
   r.allowed = false;
@@ -97,10 +100,9 @@ throttle_result refused_result(const throttle_params& p, std::int64_t now_ns,
     r.reset_after_ns = -1;
     return r;
   }
-  // The first reading t with tat + T - tolerance <= t*u + u admits one request
-  // (summed in this order so a stale, huge TAT cannot overflow).
-  const std::int64_t retry_at_ns =
-      ceil_div(tat_units - p.tolerance_units - u + p.units_per_token, u);
+  // The first reading t with tat + cost - tolerance <= t*u + u admits the
+  // request (summed in this order so a stale, huge TAT cannot overflow).
+  const std::int64_t retry_at_ns = ceil_div(tat_units - p.tolerance_units - u + cost_units, u);
   r.retry_after_ns = std::max<std::int64_t>(1, retry_at_ns - now_ns);
   r.reset_after_ns = figures_at(p, now_ns, tat_units).reset_after_ns;
   return r;
@@ -132,10 +134,67 @@ std::int64_t empty_tat(const throttle_params& p, std::int64_t now_units) noexcep
   return now_units + p.tolerance_units;
 }
 
-/// The GCRA test, written so that no intermediate can overflow whatever the
-/// stored value: admit iff max(tat, now*u) + T <= now*u + u + tolerance.
-bool conforms(const throttle_params& p, std::int64_t now_units, std::int64_t base) noexcept {
-  return base - now_units <= p.units_per_ns + p.tolerance_units - p.units_per_token;
+/// The state a reading decides on without writing it: a stale value reads
+/// as the empty bucket that try_acquire would restart it as.
+std::int64_t tat_seen(const throttle_params& p, std::int64_t now_units, std::int64_t tat) noexcept {
+  return is_stale(p, now_units, tat) ? empty_tat(p, now_units) : tat;
+}
+
+/// The GCRA test for `cost_units` (tokens * T, at most the tolerance), written
+/// so that no intermediate can overflow whatever the stored value: admit iff
+/// max(tat, now*u) + cost <= now*u + u + tolerance.
+bool conforms(const throttle_params& p, std::int64_t now_units, std::int64_t base,
+              std::int64_t cost_units) noexcept {
+  return base - now_units <= p.units_per_ns + p.tolerance_units - cost_units;
+}
+
+/// The decision loop of try_acquire for 1 <= tokens <= capacity on a bucket
+/// that is not deny_all. Inlined into both overloads so that the one-token
+/// path, with the constant 1, compiles to what it would be on its own.
+[[gnu::always_inline]] inline throttle_result take(std::atomic<std::int64_t>& tat_units,
+                                                   const throttle_params& p,
+                                                   std::int64_t now_mono_ns,
+                                                   std::int64_t tokens) noexcept {
+  // A reading of n ns stands for the real instant somewhere in [n, n+1) ns,
+  // i.e. [n*u, n*u + u) units. The TAT advances from the earliest of those
+  // (so elapsed time is never over-credited) and the test is made against the
+  // latest (so a client's own clock rounding never costs it a request). The
+  // result is exact: admitted iff every half-open window [a, n+1) would still
+  // hold at most burst + floor(rate * length) tokens (tests/limiter).
+  const std::int64_t now_ns = clamp_now(p, now_mono_ns);
+  const std::int64_t now_units = now_ns * p.units_per_ns;
+  const std::int64_t cost_units = tokens * p.units_per_token;
+  // Memory order: relaxed everywhere. The bucket is this one atomic word and
+  // nothing else is published through it; read-modify-writes of one object are
+  // totally ordered and a CAS only succeeds against the latest value, so no
+  // update is lost. A failed CAS reloads `tat` and the pure decision reruns.
+  std::int64_t tat = tat_units.load(std::memory_order_relaxed);
+  for (;;) {
+    if (is_stale(p, now_units, tat)) [[unlikely]] {
+      // Whether this CAS or a concurrent update wins, the loop re-decides.
+      const std::int64_t restart = empty_tat(p, now_units);
+      if (tat_units.compare_exchange_weak(tat, restart, std::memory_order_relaxed,
+                                          std::memory_order_relaxed)) {
+        tat = restart;
+      }
+      continue;
+    }
+    const std::int64_t base = std::max(tat, now_units);
+    if (!conforms(p, now_units, base, cost_units)) {
+      if (tokens == 1) {
+        return refused_result(p, now_ns, tat, cost_units);
+      }
+      throttle_result r = refused_result(p, now_ns, tat, cost_units);
+      r.remaining = figures_at(p, now_ns, tat).remaining;
+      return r;
+    }
+    const std::int64_t next = base + cost_units;
+    if (tat_units.compare_exchange_weak(tat, next, std::memory_order_relaxed,
+                                        std::memory_order_relaxed)) {
+      const figures f = figures_at(p, now_ns, next);
+      return throttle_result{true, f.remaining, 0, f.reset_after_ns};
+    }
+  }
 }
 
 }  // namespace
@@ -210,49 +269,46 @@ throttle_result gcra_bucket::try_acquire(const throttle_params& p,
   if (p.deny_all) {
     return deny_all_result();
   }
-  // A reading of n ns stands for the real instant somewhere in [n, n+1) ns,
-  // i.e. [n*u, n*u + u) units. The TAT advances from the earliest of those
-  // (so elapsed time is never over-credited) and the test is made against the
-  // latest (so a client's own clock rounding never costs it a request). The
-  // result is exact: admitted iff every half-open window [a, n+1) would still
-  // hold at most burst + floor(rate * length) requests (tests/limiter).
-  const std::int64_t now_ns = clamp_now(p, now_mono_ns);
-  const std::int64_t now_units = now_ns * p.units_per_ns;
-  // Memory order: relaxed everywhere. The bucket is this one atomic word and
-  // nothing else is published through it; read-modify-writes of one object are
-  // totally ordered and a CAS only succeeds against the latest value, so no
-  // update is lost. A failed CAS reloads `tat` and the pure decision reruns.
-  std::int64_t tat = tat_units_.load(std::memory_order_relaxed);
-  for (;;) {
-    if (is_stale(p, now_units, tat)) {
-      // Whether this CAS or a concurrent update wins, the loop re-decides.
-      const std::int64_t restart = empty_tat(p, now_units);
-      if (tat_units_.compare_exchange_weak(tat, restart, std::memory_order_relaxed,
-                                           std::memory_order_relaxed)) {
-        tat = restart;
-      }
-      continue;
-    }
-    const std::int64_t base = std::max(tat, now_units);
-    if (!conforms(p, now_units, base)) {
-      return refused_result(p, now_ns, tat);
-    }
-    const std::int64_t next = base + p.units_per_token;
-    if (tat_units_.compare_exchange_weak(tat, next, std::memory_order_relaxed,
-                                         std::memory_order_relaxed)) {
-      const figures f = figures_at(p, now_ns, next);
-      return throttle_result{true, f.remaining, 0, f.reset_after_ns};
-    }
+  return take(tat_units_, p, now_mono_ns, 1);
+}
+
+throttle_result gcra_bucket::try_acquire(const throttle_params& p, std::int64_t now_mono_ns,
+                                         std::int64_t tokens) noexcept {
+  if (p.deny_all) {
+    return deny_all_result();
   }
+  if (tokens < 1 || tokens > p.capacity_tokens()) {
+    // The bucket never holds more than its size, so waiting cannot help
+    // (checked before tokens * T is formed, which could overflow). The figures
+    // describe the bucket as it is, since nothing was taken.
+    const std::int64_t now_ns = clamp_now(p, now_mono_ns);
+    const std::int64_t now_units = now_ns * p.units_per_ns;
+    const std::int64_t tat = tat_seen(p, now_units, tat_units_.load(std::memory_order_relaxed));
+    const figures f = figures_at(p, now_ns, std::max(tat, now_units));
+    return throttle_result{false, f.remaining, -1, f.reset_after_ns};
+  }
+  return take(tat_units_, p, now_mono_ns, tokens);
 }
 
 void gcra_bucket::refund(const throttle_params& p) noexcept {
   if (p.deny_all) {
     return;
   }
-  // Relaxed for the reason given in try_acquire. No clamp: a TAT at or before
-  // now already reads as a full bucket, so an excess refund is simply forgotten.
+  // Relaxed for the reason given in take. No clamp: a TAT at or before now
+  // already reads as a full bucket, so an excess refund is simply forgotten.
   tat_units_.fetch_sub(p.units_per_token, std::memory_order_relaxed);
+}
+
+void gcra_bucket::refund(const throttle_params& p, std::int64_t tokens) noexcept {
+  if (p.deny_all || tokens < 1) {
+    return;
+  }
+  // Capped at the bucket's size before multiplying (no overflow): an
+  // admission leaves the TAT at most a full bucket ahead of its reading, so a
+  // bucket's size given back already reads as full, and the excess would be
+  // forgotten anyway.
+  const std::int64_t given = std::min(tokens, p.capacity_tokens());
+  tat_units_.fetch_sub(given * p.units_per_token, std::memory_order_relaxed);
 }
 
 throttle_result gcra_bucket::peek(const throttle_params& p,
@@ -262,13 +318,10 @@ throttle_result gcra_bucket::peek(const throttle_params& p,
   }
   const std::int64_t now_ns = clamp_now(p, now_mono_ns);
   const std::int64_t now_units = now_ns * p.units_per_ns;
-  std::int64_t tat = tat_units_.load(std::memory_order_relaxed);
-  if (is_stale(p, now_units, tat)) {
-    tat = empty_tat(p, now_units);
-  }
+  const std::int64_t tat = tat_seen(p, now_units, tat_units_.load(std::memory_order_relaxed));
   const std::int64_t base = std::max(tat, now_units);
-  if (!conforms(p, now_units, base)) {
-    return refused_result(p, now_ns, tat);
+  if (!conforms(p, now_units, base, p.units_per_token)) {
+    return refused_result(p, now_ns, tat, p.units_per_token);
   }
   const figures f = figures_at(p, now_ns, base + p.units_per_token);
   return throttle_result{true, f.remaining, 0, f.reset_after_ns};

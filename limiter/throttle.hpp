@@ -45,8 +45,9 @@ struct throttle_params {
 /// Outcome of one try_acquire.
 struct throttle_result {
   bool allowed = false;
-  std::int64_t remaining = 0;       ///< whole tokens left after this decision
-  std::int64_t retry_after_ns = 0;  ///< when refused: time until one token exists (-1: never)
+  std::int64_t remaining = 0;  ///< whole tokens left after this decision
+  /// When refused: time until the tokens asked for exist (-1: never).
+  std::int64_t retry_after_ns = 0;
   std::int64_t reset_after_ns = 0;  ///< time until the bucket is full again (-1: never)
 };
 
@@ -60,8 +61,19 @@ class gcra_bucket {
   /// Thread-safe, lock-free, never throws, allocates nothing. Takes one token
   /// at `now_mono_ns` if available.
   throttle_result try_acquire(const throttle_params& p, std::int64_t now_mono_ns) noexcept;
+  /// Thread-safe, lock-free, never throws, allocates nothing. Takes `tokens`
+  /// at `now_mono_ns` if all of them are available, else none. More than
+  /// p.capacity_tokens(), or fewer than 1, is never admitted (retry_after_ns
+  /// -1); when refused, `remaining` is what the bucket holds, untouched.
+  /// tokens == 1 decides exactly as the one-token overload.
+  throttle_result try_acquire(const throttle_params& p, std::int64_t now_mono_ns,
+                              std::int64_t tokens) noexcept;
   /// Thread-safe. Gives back one token taken by an earlier successful try_acquire.
   void refund(const throttle_params& p) noexcept;
+  /// Thread-safe, wait-free. Gives back `tokens` taken earlier (the unused part
+  /// of an estimate, say). At most p.capacity_tokens() count (a full bucket
+  /// stays full); fewer than 1 is a no-op.
+  void refund(const throttle_params& p, std::int64_t tokens) noexcept;
   /// Thread-safe. What try_acquire would report, without taking a token.
   [[nodiscard]] throttle_result peek(const throttle_params& p,
                                      std::int64_t now_mono_ns) const noexcept;
