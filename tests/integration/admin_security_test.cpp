@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "tests/support/admin.hpp"
 #include "tests/support/gateway_config_layouts.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
@@ -45,10 +46,7 @@ class AdminSecurity : public ::testing::Test {
   gateway start(const admin_settings& admin = {}) {
     const auto config = dir_.write("gw.json", to_json(test_config(mock_->port, admin)));
     gateway g{start_usagegate(config), 0};
-    static const std::regex admin_line(R"(^usagegate: admin on http://127\.0\.0\.1:[0-9]+$)");
-    g.admin_port = port_from_line(g.process.proc.wait_for_line(admin_line, banner_timeout));
-    if (g.admin_port == 0)
-      throw std::runtime_error("no admin banner line:\n" + g.process.proc.output());
+    g.admin_port = admin_port_of(g.process);
     return g;
   }
 

@@ -4,6 +4,8 @@
 // the count, and a restart after it does not reduce the limit again (as on
 // AWS, where a plan has one first period). A start the store refuses stops
 // start-up.
+#include "tests/support/gateway_config_layouts.hpp"
+#include "tests/support/gateway_fixture.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -30,32 +32,17 @@ constexpr std::int64_t day_ns = 86'400'000'000'000;
 /// A MONTH quota of 5 with offset 3 under "initialRequests": 2 requests in
 /// the plan's first month, 5 in every later one.
 std::string config_json(std::uint16_t upstream_port, const std::string& state_dir) {
-  return R"({
-  "gateway": {
-    "listener": {"address": "127.0.0.1", "port": 0},
-    "admin": {"address": "127.0.0.1", "port": 0},
-    "workers": 1,
-    "stateDirectory": ")" +
-         state_dir + R"(",
-    "quotaOffsetMeaning": "initialRequests",
-    "stages": {"startapi01/test": {"basePath": "/test",
-                                   "upstream": {"url": "http://127.0.0.1:)" +
-         std::to_string(upstream_port) + R"("}}}
-  },
-  "restApis": [{"id": "startapi01", "name": "plan start", "apiKeySource": "HEADER",
-    "resources": [
-      {"id": "stres00001", "path": "/"},
-      {"id": "stres00002", "parentId": "stres00001", "pathPart": "models", "path": "/models",
-       "resourceMethods": {"GET": {"httpMethod": "GET", "apiKeyRequired": true}}}],
-    "stages": [{"stageName": "test"}]}],
-  "usagePlans": [{"id": "splan00001", "name": "plan start",
-    "apiStages": [{"apiId": "startapi01", "stage": "test"}],
-    "quota": {"limit": 5, "offset": 3, "period": "MONTH"}}],
-  "apiKeys": [{"id": "skey000001", "name": "plan start", "enabled": true, "value": ")" +
-         std::string(api_key) + R"("}],
-  "usagePlanKeys": {"splan00001": [{"id": "skey000001", "type": "API_KEY"}]}
-}
-)";
+  usagegate_config c = models_stage({.api = "startapi01",
+                                     .root = "stres00001",
+                                     .models = "stres00002",
+                                     .plan = "splan00001",
+                                     .key = "skey000001",
+                                     .name = "plan start"},
+                                    api_key, upstream_port);
+  c.gateway.state_directory = state_dir;
+  c.gateway.quota_offset_meaning = "initialRequests";
+  c.usage_plans[0].quota = quota_limits{.limit = 5, .offset = 3, .period = "MONTH"};
+  return to_json(c);
 }
 
 std::int64_t utc_now_ns() {
@@ -64,12 +51,12 @@ std::int64_t utc_now_ns() {
       .count();
 }
 
-class DurablePlanStart : public ::testing::Test {
+class DurablePlanStart : public gateway_test {
  protected:
-  void SetUp() override { mock_.emplace(start_mock_llm({"--threads", "1"})); }
+  void SetUp() override { start_mock({"--threads", "1"}); }
 
   std::filesystem::path write_config() {
-    return dir_.write("usagegate.json", config_json(mock_->port, state_dir().string()));
+    return write_config_file(config_json(mock_port(), state_dir().string()));
   }
   [[nodiscard]] std::filesystem::path state_dir() const { return dir_.path() / "state"; }
   [[nodiscard]] std::string db_file() const { return (state_dir() / "usage.db").string(); }
@@ -88,27 +75,14 @@ class DurablePlanStart : public ::testing::Test {
   /// cleanly; returns (200s, 429 Limit Exceeded).
   std::pair<int, int> run_gateway(const std::filesystem::path& config, int n) {
     usagegate_process gate = start_usagegate(config);
-    int ok = 0;
-    int refused = 0;
+    std::pair<int, int> answers;
     {
       http_connection conn(gate.port, 10s);
-      for (int i = 0; i < n; ++i) {
-        const auto r = conn.request("GET", "/test/models", {{"x-api-key", api_key}});
-        if (r && r->status == 200) {
-          ++ok;
-        } else if (r && r->status == 429 && r->body == R"({"message":"Limit Exceeded"})") {
-          ++refused;
-        } else {
-          ADD_FAILURE() << "unexpected response " << (r ? r->status : 0);
-        }
-      }
+      answers = count_quota_answers(conn, "/test/models", api_key, n);
     }
     EXPECT_EQ(stop_usagegate(gate, 15s), 0) << gate.proc.output();
-    return {ok, refused};
+    return answers;
   }
-
-  temp_dir dir_;
-  std::optional<mock_llm_process> mock_;
 };
 
 TEST_F(DurablePlanStart, RestartsKeepThePlansOneFirstPeriod) {

@@ -3,6 +3,7 @@
 // corrupt database refusing to start, and kill -9 under concurrent load never
 // over-admitting (docs/reliability.md has the figures).
 #include "tests/support/gateway_config_layouts.hpp"
+#include "tests/support/gateway_fixture.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -53,44 +54,25 @@ std::string utc_date(std::int64_t day_offset) {
   return buf;
 }
 
-bool is_limit_exceeded(const std::optional<http_response>& r) {
-  return r && r->status == 429 && r->body == R"({"message":"Limit Exceeded"})";
-}
-
-class Durable : public ::testing::Test {
+class Durable : public gateway_test {
  protected:
-  void SetUp() override { mock_.emplace(start_mock_llm({"--threads", "2"})); }
+  void SetUp() override { start_mock({"--threads", "2"}); }
 
   /// durable_config(limit) with `edit` applied to its gateway section.
   std::filesystem::path write_config(std::int64_t limit,
                                      const std::function<void(gateway_settings&)>& edit = {}) {
-    usagegate_config c = durable_config(mock_->port, state_dir().string(), limit);
+    usagegate_config c = durable_config(mock_port(), state_dir().string(), limit);
     if (edit)
       edit(c.gateway);
-    return dir_.write("usagegate.json", to_json(c));
+    return write_config_file(to_json(c));
   }
   [[nodiscard]] std::filesystem::path state_dir() const { return dir_.path() / "state"; }
 
   /// Sends `n` requests one after the other; counts 200s and quota refusals.
   static std::pair<int, int> send(std::uint16_t port, int n) {
-    int ok = 0;
-    int refused = 0;
     http_connection conn(port, 10s);
-    for (int i = 0; i < n; ++i) {
-      const auto r = conn.request("GET", "/test/models", {{"x-api-key", api_key}});
-      if (r && r->status == 200) {
-        ++ok;
-      } else if (is_limit_exceeded(r)) {
-        ++refused;
-      } else {
-        ADD_FAILURE() << "unexpected response " << (r ? r->status : 0);
-      }
-    }
-    return {ok, refused};
+    return count_quota_answers(conn, "/test/models", api_key, n);
   }
-
-  temp_dir dir_;
-  std::optional<mock_llm_process> mock_;
 };
 
 TEST_F(Durable, CleanRestartKeepsExactCountsAndCliPrintsGetUsage) {

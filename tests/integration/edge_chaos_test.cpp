@@ -21,6 +21,7 @@
 
 #include "tests/support/admin.hpp"
 #include "tests/support/gateway_config_layouts.hpp"
+#include "tests/support/gateway_fixture.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_server.hpp"
@@ -53,8 +54,7 @@ std::string config_json(std::uint16_t upstream_port) {
 }
 
 header_list keyed(header_list more = {}) {
-  more.emplace_back("x-api-key", api_key);
-  return more;
+  return with_api_key(api_key, std::move(more));
 }
 
 /// The upstream. A request for /chaos/<mode> (the gateway strips the stage's
@@ -244,11 +244,10 @@ class hostile_upstream {
   raw_tcp_server server_;                     // last: its handlers use the members above
 };
 
-class EdgeChaos : public ::testing::Test {
+class EdgeChaos : public gateway_test {
  protected:
   void SetUp() override {
-    gw_.emplace(start_usagegate(dir_.write("gw.json", config_json(upstream_.port()))));
-    admin_port_ = admin_port_of(*gw_);
+    start_gateway(config_json(upstream_.port()));
     // One good exchange leaves one idle pooled connection: the baseline.
     expect_good_request();
     baseline_ = pool_gauges_settled(std::nullopt);
@@ -256,13 +255,6 @@ class EdgeChaos : public ::testing::Test {
     // One worker, one keep-alive exchange: one open connection, idle in the pool.
     EXPECT_EQ(*baseline_, std::make_pair(1.0, 1.0));
   }
-  void TearDown() override {
-    if (gw_) {
-      EXPECT_EQ(stop_usagegate(*gw_), 0) << gw_->proc.output();
-    }
-  }
-
-  std::uint16_t port() const { return gw_->port; }
 
   void expect_good_request() {
     const auto r = http_request(port(), "GET", "/v1/chaos/good", keyed());
@@ -278,9 +270,10 @@ class EdgeChaos : public ::testing::Test {
       std::optional<std::pair<double, double>> want) {
     std::optional<std::pair<double, double>> last;
     for (int i = 0; i < 60; ++i) {
-      const auto open = scrape_metric(admin_port_, R"(usagegate_upstream_connections{stage="v1"})");
+      const auto open =
+          scrape_metric(admin_port(), R"(usagegate_upstream_connections{stage="v1"})");
       const auto idle =
-          scrape_metric(admin_port_, R"(usagegate_upstream_idle_connections{stage="v1"})");
+          scrape_metric(admin_port(), R"(usagegate_upstream_idle_connections{stage="v1"})");
       if (open && idle) {
         const std::pair<double, double> now{*open, *idle};
         if (last == now && (!want || now == *want))
@@ -312,9 +305,6 @@ class EdgeChaos : public ::testing::Test {
   }
 
   hostile_upstream upstream_;
-  temp_dir dir_;
-  std::optional<usagegate_process> gw_;
-  std::uint16_t admin_port_ = 0;
   std::optional<std::pair<double, double>> baseline_;
 };
 

@@ -26,6 +26,7 @@
 
 #include "tests/support/admin.hpp"
 #include "tests/support/gateway_config_layouts.hpp"
+#include "tests/support/gateway_fixture.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -146,26 +147,18 @@ class flood {
   std::size_t answered_ = 0;
 };
 
-class EdgeFlood : public ::testing::Test {
+class EdgeFlood : public gateway_test {
  protected:
   void SetUp() override {
     raise_open_file_limit();
     if (HasFatalFailure())
       return;
-    mock_.emplace(start_mock_llm());
-    gw_.emplace(start_usagegate(dir_.write("gw.json", config_json(mock_->port))));
-    admin_port_ = admin_port_of(*gw_);
+    start_mock();
+    start_gateway(config_json(mock_port()));
   }
-  void TearDown() override {
-    if (gw_) {
-      EXPECT_EQ(stop_usagegate(*gw_), 0) << gw_->proc.output();
-    }
-  }
-
-  std::uint16_t port() const { return gw_->port; }
 
   double active_connections() {
-    return scrape_metric(admin_port_, "usagegate_downstream_active_connections").value_or(-1);
+    return scrape_metric(admin_port(), "usagegate_downstream_active_connections").value_or(-1);
   }
 
   /// Waits (bounded) until the gateway has accepted at least `n` connections.
@@ -212,11 +205,6 @@ class EdgeFlood : public ::testing::Test {
                 f.size());
     ::testing::Test::RecordProperty("flood_held", static_cast<int>(held));
   }
-
-  temp_dir dir_;
-  std::optional<mock_llm_process> mock_;
-  std::optional<usagegate_process> gw_;
-  std::uint16_t admin_port_ = 0;
 };
 
 TEST_F(EdgeFlood, SlowlorisTricklersDoNotStarveClientsAndAreCut) {

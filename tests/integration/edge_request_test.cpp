@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "tests/support/gateway_config_layouts.hpp"
+#include "tests/support/gateway_fixture.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -58,25 +59,17 @@ long quota_left(const http_response& r) {
   return at == std::string::npos ? -1 : std::stol(v.substr(at + 10));
 }
 
-class EdgeRequest : public ::testing::Test {
+class EdgeRequest : public gateway_test {
  protected:
   void SetUp() override {
-    mock_.emplace(start_mock_llm());
-    const auto cfg = dir_.write("gw.json", config_json(mock_->port));
-    gw_.emplace(start_usagegate(cfg));
+    start_mock();
+    start_gateway(config_json(mock_port()));
   }
-  void TearDown() override {
-    if (gw_) {
-      EXPECT_EQ(stop_usagegate(*gw_), 0) << gw_->proc.output();
-    }
-  }
-
-  std::uint16_t port() const { return gw_->port; }
 
   /// Complete requests mock-llm has read, not counting the stats request
   /// itself (which mock-llm counts).
   long upstream_requests() const {
-    const auto r = http_request(mock_->port, "GET", "/mock/stats");
+    const auto r = http_request(mock_port(), "GET", "/mock/stats");
     if (!r) {
       return -1;
     }
@@ -107,9 +100,6 @@ class EdgeRequest : public ::testing::Test {
     EXPECT_EQ(upstream_requests(), before) << "forwarded: " << bytes;
   }
 
-  temp_dir dir_;
-  std::optional<mock_llm_process> mock_;
-  std::optional<usagegate_process> gw_;
   mutable long stats_calls_ = 0;
 };
 

@@ -4,11 +4,6 @@
 // (status, the configured headers beside AWS's, the body rendered from the
 // template); a second API without gatewayResponses answers byte for byte as
 // before, and so does a request that reaches no API.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -16,7 +11,10 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
+#include "tests/support/gateway_config.hpp"
+#include "tests/support/gateway_fixture.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -29,39 +27,25 @@ constexpr const char* key_throttled = "gw-responses-key-throttle-0001";  // plan
 constexpr const char* key_quota = "gw-responses-key-quota-00000002";     // plan 2 (quota 1)
 constexpr const char* key_unknown = "gw-responses-key-unknown-000003";   // not configured
 
-/// A port nothing listens on (bound, then closed).
-std::uint16_t closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  // NOLINTNEXTLINE: POSIX socket API
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  // NOLINTNEXTLINE: POSIX socket API
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 // Every customised type renders this template and sends these headers.
 constexpr const char* body_template =
-    R"({\"type\":\"$context.error.responseType\",\"message\":$context.error.messageString,)"
-    R"(\"stage\":\"$context.stage\",\"resource\":\"$context.resourcePath\",)"
-    R"(\"method\":\"$context.httpMethod\",\"ip\":\"$context.identity.sourceIp\",)"
-    R"(\"api\":\"$context.apiId\",\"id\":\"$context.requestId\"})";
+    R"({"type":"$context.error.responseType","message":$context.error.messageString,)"
+    R"("stage":"$context.stage","resource":"$context.resourcePath",)"
+    R"("method":"$context.httpMethod","ip":"$context.identity.sourceIp",)"
+    R"("api":"$context.apiId","id":"$context.requestId"})";
 
-std::string customised(std::string_view type, unsigned status, std::string extra_headers = {}) {
-  return R"({"responseType": ")" + std::string(type) + R"(", "statusCode": ")" +
-         std::to_string(status) + R"(", "defaultResponse": false,
-     "responseParameters": {
-       "gatewayresponse.header.Access-Control-Allow-Origin": "'*'",
-       "gatewayresponse.header.X-Origin": "method.request.header.Origin",
-       "gatewayresponse.header.X-Tag": "method.request.querystring.tag",
-       "gatewayresponse.header.X-Request": "context.requestId")" +
-         extra_headers + R"(},
-     "responseTemplates": {"application/json": ")" +
-         body_template + R"("}})";
+gateway_response_spec customised(std::string type, unsigned status,
+                                 std::vector<response_header> extra_headers = {}) {
+  gateway_response_spec r{.response_type = std::move(type),
+                          .status_code = status,
+                          .headers = {{"Access-Control-Allow-Origin", "'*'"},
+                                      {"X-Origin", "method.request.header.Origin"},
+                                      {"X-Tag", "method.request.querystring.tag"},
+                                      {"X-Request", "context.requestId"}},
+                          .json_template = body_template,
+                          .default_response = false};
+  r.headers.insert(r.headers.end(), extra_headers.begin(), extra_headers.end());
+  return r;
 }
 
 // The status each type is customised to (all differ from AWS's defaults).
@@ -76,82 +60,66 @@ constexpr unsigned status_default_4xx = 418;
 constexpr unsigned status_default_5xx = 507;
 
 std::string config_json(std::uint16_t mock_port, std::uint16_t dead_port) {
-  const std::string up = "http://127.0.0.1:" + std::to_string(mock_port);
-  const std::string down = "http://127.0.0.1:" + std::to_string(dead_port);
-  const std::string responses =
-      customised("MISSING_AUTHENTICATION_TOKEN", status_missing_token) + ",\n" +
-      customised("INVALID_API_KEY", status_invalid_key,
-                 R"(, "gatewayresponse.header.X-Pet": "method.request.path.petId")") +
-      ",\n" + customised("THROTTLED", status_throttled) + ",\n" +
-      customised("QUOTA_EXCEEDED", status_quota) + ",\n" +
-      customised("REQUEST_TOO_LARGE", status_too_large) + ",\n" +
-      customised("INTEGRATION_FAILURE", status_integration_failure) + ",\n" +
-      customised("INTEGRATION_TIMEOUT", status_integration_timeout) + ",\n" +
-      customised("DEFAULT_4XX", status_default_4xx) + ",\n" +
-      customised("DEFAULT_5XX", status_default_5xx) + ",\n" +
-      // Types usagegate never produces are accepted all the same.
-      customised("ACCESS_DENIED", 403) + ",\n" + customised("API_CONFIGURATION_ERROR", 500) +
-      R"(,
-      {"responseType": "UNAUTHORIZED", "statusCode": "401", "responseParameters": {},
-       "responseTemplates": {"application/json": "{\"message\":$context.error.messageString}"},
-       "defaultResponse": true})";
-  return R"({
-  "gateway": {
-    "listener": {"address": "127.0.0.1", "port": 0},
-    "admin": {"address": "127.0.0.1", "port": 0},
-    "workers": 1,
-    "maxBodyBytes": 1024,
-    "stages": {
-      "grapi00001/v1": {"basePath": "/v1", "upstream": {"url": ")" +
-         up + R"(", "responseTimeoutMs": 1000}},
-      "grapi00001/down": {"basePath": "/down", "upstream": {"url": ")" +
-         down + R"(", "connectTimeoutMs": 2000}},
-      "plainapi01/plain": {"basePath": "/plain", "upstream": {"url": ")" +
-         up + R"("}}
-    }
-  },
-  "restApis": [
-    {"id": "grapi00001", "name": "customised",
-     "resources": [
-       {"id": "g0", "path": "/"},
-       {"id": "g1", "path": "/echo", "resourceMethods": {
-          "GET": {"httpMethod": "GET", "apiKeyRequired": true},
-          "POST": {"httpMethod": "POST", "apiKeyRequired": true}}},
-       {"id": "g2", "path": "/models",
-        "resourceMethods": {"GET": {"httpMethod": "GET", "apiKeyRequired": true}}},
-       {"id": "g3", "path": "/pets/{petId}",
-        "resourceMethods": {"GET": {"httpMethod": "GET", "apiKeyRequired": true}}}],
-     "stages": [{"stageName": "v1"}, {"stageName": "down"}],
-     "gatewayResponses": {"items": [)" +
-         responses + R"(]}},
-    {"id": "plainapi01", "name": "not customised",
-     "resources": [
-       {"id": "p0", "path": "/"},
-       {"id": "p1", "path": "/echo",
-        "resourceMethods": {"GET": {"httpMethod": "GET", "apiKeyRequired": true}}}],
-     "stages": [{"stageName": "plain"}]}
-  ],
-  "usagePlans": [
-    {"id": "grplan0001", "name": "throttled",
-     "apiStages": [{"apiId": "grapi00001", "stage": "v1",
-                    "throttle": {"/models/GET": {"burstLimit": 1, "rateLimit": 0.01}}},
-                   {"apiId": "grapi00001", "stage": "down"},
-                   {"apiId": "plainapi01", "stage": "plain"}],
-     "throttle": {"burstLimit": 1000, "rateLimit": 1000}},
-    {"id": "grplan0002", "name": "quota",
-     "apiStages": [{"apiId": "grapi00001", "stage": "v1"}],
-     "quota": {"limit": 1, "offset": 0, "period": "DAY"}}
-  ],
-  "apiKeys": [
-    {"id": "grkey00001", "name": "throttled", "enabled": true, "value": ")" +
-         key_throttled + R"("},
-    {"id": "grkey00002", "name": "quota", "enabled": true, "value": ")" +
-         key_quota + R"("}
-  ],
-  "usagePlanKeys": {"grplan0001": [{"id": "grkey00001", "type": "API_KEY"}],
-                    "grplan0002": [{"id": "grkey00002", "type": "API_KEY"}]}
-}
-)";
+  usagegate_config c;
+  c.gateway.max_body_bytes = 1024;
+  upstream_settings up = upstream_at(mock_port);
+  up.response_timeout_ms = 1000;
+  upstream_settings down = upstream_at(dead_port);
+  down.connect_timeout_ms = 2000;
+  c.gateway.stages = {
+      {.api_id = "grapi00001", .stage_name = "v1", .base_path = "/v1", .upstream = up},
+      {.api_id = "grapi00001", .stage_name = "down", .base_path = "/down", .upstream = down},
+      {.api_id = "plainapi01",
+       .stage_name = "plain",
+       .base_path = "/plain",
+       .upstream = upstream_at(mock_port)}};
+  const method_spec get{"GET", true};
+  c.rest_apis = {
+      {.id = "grapi00001",
+       .name = "customised",
+       .resources = {{.id = "g0", .path = "/"},
+                     {.id = "g1", .path = "/echo", .methods = {get, {"POST", true}}},
+                     {.id = "g2", .path = "/models", .methods = {get}},
+                     {.id = "g3", .path = "/pets/{petId}", .methods = {get}}},
+       .stages = {{.stage_name = "v1"}, {.stage_name = "down"}},
+       .gateway_responses = {customised("MISSING_AUTHENTICATION_TOKEN", status_missing_token),
+                             customised("INVALID_API_KEY", status_invalid_key,
+                                        {{"X-Pet", "method.request.path.petId"}}),
+                             customised("THROTTLED", status_throttled),
+                             customised("QUOTA_EXCEEDED", status_quota),
+                             customised("REQUEST_TOO_LARGE", status_too_large),
+                             customised("INTEGRATION_FAILURE", status_integration_failure),
+                             customised("INTEGRATION_TIMEOUT", status_integration_timeout),
+                             customised("DEFAULT_4XX", status_default_4xx),
+                             customised("DEFAULT_5XX", status_default_5xx),
+                             // Types usagegate never produces are accepted all the same.
+                             customised("ACCESS_DENIED", 403),
+                             customised("API_CONFIGURATION_ERROR", 500),
+                             {.response_type = "UNAUTHORIZED",
+                              .status_code = 401,
+                              .json_template = R"({"message":$context.error.messageString})",
+                              .default_response = true}}},
+      {.id = "plainapi01",
+       .name = "not customised",
+       .resources = {{.id = "p0", .path = "/"}, {.id = "p1", .path = "/echo", .methods = {get}}},
+       .stages = {{.stage_name = "plain"}}}};
+  c.usage_plans = {{.id = "grplan0001",
+                    .name = "throttled",
+                    .api_stages = {{.api_id = "grapi00001",
+                                    .stage = "v1",
+                                    .throttle = {{.key = "/models/GET", .limits = {1, 0.01}}}},
+                                   {.api_id = "grapi00001", .stage = "down"},
+                                   {.api_id = "plainapi01", .stage = "plain"}},
+                    .throttle = throttle_limits{1000, 1000},
+                    .key_ids = {"grkey00001"}},
+                   {.id = "grplan0002",
+                    .name = "quota",
+                    .api_stages = {{.api_id = "grapi00001", .stage = "v1"}},
+                    .quota = quota_limits{1, 0, "DAY"},
+                    .key_ids = {"grkey00002"}}};
+  c.api_keys = {{.id = "grkey00001", .value = key_throttled, .name = "throttled"},
+                {.id = "grkey00002", .value = key_quota, .name = "quota"}};
+  return to_json(c);
 }
 
 /// What the template renders for one response.

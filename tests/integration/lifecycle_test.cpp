@@ -27,7 +27,9 @@ std::string config_json(std::uint16_t mock_port, std::uint16_t listen_port = 0,
 }
 
 /// Two errors the loader must both report: a quota period AWS does not have
-/// and a usage plan key pointing at an unknown key.
+/// and a usage plan key pointing at an unknown key. Raw JSON on purpose, not
+/// to_json(): a deliberately invalid document, spelled out so that the error
+/// paths the test expects ("usagePlans[0].quota.period") are visible in it.
 constexpr const char* invalid_config = R"({
   "gateway": {"listener": {"address": "127.0.0.1", "port": 0},
               "stages": {"badapi0001/v1": {"upstream": {"url": "http://127.0.0.1:9"}}}},

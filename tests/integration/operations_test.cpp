@@ -2,11 +2,6 @@
 // gateway.admin (/metrics after real traffic, checked by promtool; /healthz;
 // /readyz following upstream reachability), the access log file, and the
 // start-up banner. Real usagegate and mock-llm processes on 127.0.0.1.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -19,7 +14,9 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/admin.hpp"
 #include "tests/support/gateway_config_layouts.hpp"
+#include "tests/support/gateway_fixture.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -52,26 +49,8 @@ struct gateway {
 
 gateway start_gateway(const std::filesystem::path& config) {
   gateway g{start_usagegate(config), 0};
-  static const std::regex admin_line(R"(^usagegate: admin on http://127\.0\.0\.1:[0-9]+$)");
-  g.admin_port = port_from_line(g.process.proc.wait_for_line(admin_line, banner_timeout));
-  if (g.admin_port == 0)
-    throw std::runtime_error("no admin banner line:\n" + g.process.proc.output());
+  g.admin_port = admin_port_of(g.process);
   return g;
-}
-
-/// A port nothing listens on (bound, then closed).
-std::uint16_t closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  // NOLINTNEXTLINE: POSIX socket API
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  // NOLINTNEXTLINE: POSIX socket API
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
 }
 
 std::string scrape(std::uint16_t admin_port) {

@@ -12,6 +12,7 @@
 
 #include "limiter/key_table.hpp"
 #include "tests/support/gateway_config_layouts.hpp"
+#include "tests/support/gateway_fixture.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -40,22 +41,6 @@ std::string config_json(std::uint16_t mock_port, std::uint16_t dead_port) {
   plan.throttle = throttle_limits{10000, 10000};
   plan.quota = quota_limits{1000000, 0, "DAY"};
   return to_json(c);
-}
-
-/// A port nothing listens on (bound, then closed; the kernel will not hand
-/// it out again right away).
-std::uint16_t closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  // NOLINTNEXTLINE: POSIX socket API
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  // NOLINTNEXTLINE: POSIX socket API
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
 }
 
 /// Value of "name":"..." (or "name":number) in a flat JSON text; "" if absent.
@@ -96,29 +81,13 @@ std::string hex(const common::sha256_digest& d) {
   return out;
 }
 
-class Proxy : public ::testing::Test {
+class Proxy : public gateway_test {
  protected:
   void SetUp() override {
-    mock_.emplace(start_mock_llm());
-    const auto cfg = dir_.write("gw.json", config_json(mock_->port, closed_port()));
-    gw_.emplace(start_usagegate(cfg));
+    start_mock();
+    start_gateway(config_json(mock_port(), closed_port()));
   }
-  void TearDown() override {
-    if (gw_) {
-      EXPECT_EQ(stop_usagegate(*gw_), 0) << gw_->proc.output();
-    }
-  }
-
-  std::uint16_t port() const { return gw_->port; }
-  std::uint16_t mock_port() const { return mock_->port; }
-  static header_list keyed(header_list more = {}) {
-    more.emplace_back("x-api-key", api_key);
-    return more;
-  }
-
-  temp_dir dir_;
-  std::optional<mock_llm_process> mock_;
-  std::optional<usagegate_process> gw_;
+  static header_list keyed(header_list more = {}) { return with_api_key(api_key, std::move(more)); }
 };
 
 TEST_F(Proxy, RewritesRequestHeadersAndAddsAwsResponseHeaders) {
@@ -365,6 +334,9 @@ TEST_F(Proxy, ExpectContinueIsAnsweredThenTheBodyRelayed) {
 }
 
 TEST_F(Proxy, RequestPipelinedDuringASlowExchangeIsAnsweredAfterIt) {
+  constexpr std::string_view watches = "usagegate_client_watches_total";
+  const std::optional<double> watches_before = scrape_metric(admin_port(), watches);
+  ASSERT_TRUE(watches_before) << "no " << watches << " on /metrics";
   http_connection c(port(), 10s);
   // The first exchange takes 400 ms upstream: long enough for the gateway to
   // start watching the client, whose next request then arrives on the socket.
@@ -383,6 +355,11 @@ TEST_F(Proxy, RequestPipelinedDuringASlowExchangeIsAnsweredAfterIt) {
   ASSERT_TRUE(second);
   EXPECT_EQ(second->status, 200);
   EXPECT_NE(second->body.find("second=1"), std::string::npos) << second->body;
+  // The first exchange is recorded before the second response goes out: it
+  // must have started watching its client, the case this test is about.
+  const std::optional<double> watches_after = scrape_metric(admin_port(), watches);
+  ASSERT_TRUE(watches_after);
+  EXPECT_GE(*watches_after, *watches_before + 1) << "the slow exchange never watched its client";
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "tests/support/gateway_config_layouts.hpp"
+#include "tests/support/gateway_fixture.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -69,29 +70,23 @@ std::string config_json(const config_options& o) {
 }
 
 /// The gateway under test with its config file, which tests rewrite.
-class Reload : public ::testing::Test {
+class Reload : public gateway_test {
  protected:
+  Reload() : gateway_test(15s) {}
+
   void start(config_options o) {
-    mock_.emplace(start_mock_llm());
+    start_mock();
     options_ = std::move(o);
-    options_.mock_port = mock_->port;
-    config_ = dir_.write("gw.json", config_json(options_));
-    gw_.emplace(start_usagegate(config_));
-    static const std::regex admin_line(R"(^usagegate: admin on http://127\.0\.0\.1:[0-9]+$)");
-    admin_port_ = port_from_line(gw_->proc.wait_for_line(admin_line, banner_timeout));
-    ASSERT_NE(admin_port_, 0) << gw_->proc.output();
-  }
-  void TearDown() override {
-    if (gw_) {
-      EXPECT_EQ(stop_usagegate(*gw_, 15s), 0) << gw_->proc.output();
-    }
+    options_.mock_port = mock_port();
+    start_gateway(config_json(options_));
+    admin_port();  // the banner names it, or the test fails here
   }
 
   /// Rewrites the config file with `edit` applied to the current options.
   template <class Edit>
   void rewrite(Edit edit) {
     edit(options_);
-    dir_.write("gw.json", config_json(options_));
+    write_config_file(config_json(options_));
   }
 
   /// Waits until the gateway's output holds `n` lines containing `needle`.
@@ -117,7 +112,7 @@ class Reload : public ::testing::Test {
   }
 
   std::optional<http_response> post_reload() {
-    return http_request(admin_port_, "POST", "/reload");
+    return http_request(admin_port(), "POST", "/reload");
   }
 
   int get(const char* key) {
@@ -127,16 +122,11 @@ class Reload : public ::testing::Test {
   }
 
   std::string metrics() {
-    const auto r = http_request(admin_port_, "GET", "/metrics");
+    const auto r = http_request(admin_port(), "GET", "/metrics");
     return r ? r->body : std::string();
   }
 
-  temp_dir dir_;
-  std::optional<mock_llm_process> mock_;
-  std::optional<usagegate_process> gw_;
-  std::filesystem::path config_;
   config_options options_;
-  std::uint16_t admin_port_ = 0;
   std::string last_body_;
 };
 

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "tests/support/gateway_config_layouts.hpp"
+#include "tests/support/gateway_fixture.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -37,27 +38,13 @@ std::string config_json(std::uint16_t mock_port, const limits& l) {
   return to_json(c);
 }
 
-class SessionLimits : public ::testing::Test {
+class SessionLimits : public gateway_test {
  protected:
   void start(const limits& l = {}) {
-    mock_.emplace(start_mock_llm());
-    const auto cfg = dir_.write("gw.json", config_json(mock_->port, l));
-    gw_.emplace(start_usagegate(cfg));
+    start_mock();
+    start_gateway(config_json(mock_port(), l));
   }
-  void TearDown() override {
-    if (gw_) {
-      EXPECT_EQ(stop_usagegate(*gw_), 0) << gw_->proc.output();
-    }
-  }
-  std::uint16_t port() const { return gw_->port; }
-  static header_list keyed(header_list more = {}) {
-    more.emplace_back("x-api-key", api_key);
-    return more;
-  }
-
-  temp_dir dir_;
-  std::optional<mock_llm_process> mock_;
-  std::optional<usagegate_process> gw_;
+  static header_list keyed(header_list more = {}) { return with_api_key(api_key, std::move(more)); }
 };
 
 TEST_F(SessionLimits, OversizedHeaderIs431AndCloses) {

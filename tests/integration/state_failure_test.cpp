@@ -5,6 +5,8 @@
 // the reserved chunk is used up; open keeps serving and counting; both count
 // their decisions on /metrics, log the outage once and recover by themselves.
 #include "tests/support/admin.hpp"
+#include "tests/support/gateway_config_layouts.hpp"
+#include "tests/support/gateway_fixture.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/process.hpp"
 
@@ -35,33 +37,21 @@ constexpr auto at_most_two_waits = 2 * busy_timeout + std::chrono::seconds(4);
 
 std::string config_json(std::uint16_t upstream_port, const std::string& state_dir,
                         const std::string& policy) {
-  return R"({
-  "gateway": {
-    "listener": {"address": "127.0.0.1", "port": 0},
-    "admin": {"address": "127.0.0.1", "port": 0},
-    "workers": 2,
-    "stateDirectory": ")" +
-         state_dir + R"(", "quotaReserveChunk": )" + std::to_string(chunk) +
-         R"(, "stateFlushIntervalMs": 50, "onStateFailure": ")" + policy + R"(",
-    "stages": {"sfapi00001/test": {"basePath": "/test",
-                                   "upstream": {"url": "http://127.0.0.1:)" +
-         std::to_string(upstream_port) + R"("}}}
-  },
-  "restApis": [{"id": "sfapi00001", "name": "state-failure", "apiKeySource": "HEADER",
-    "resources": [
-      {"id": "sfres00001", "path": "/"},
-      {"id": "sfres00002", "parentId": "sfres00001", "pathPart": "models", "path": "/models",
-       "resourceMethods": {"GET": {"httpMethod": "GET", "apiKeyRequired": true}}}],
-    "stages": [{"stageName": "test"}]}],
-  "usagePlans": [{"id": "sfplan0001", "name": "state-failure",
-    "apiStages": [{"apiId": "sfapi00001", "stage": "test"}],
-    "quota": {"limit": )" +
-         std::to_string(limit) + R"(, "period": "MONTH"}}],
-  "apiKeys": [{"id": "sfkey00001", "name": "sf", "enabled": true, "value": ")" +
-         api_key + R"("}],
-  "usagePlanKeys": {"sfplan0001": [{"id": "sfkey00001", "type": "API_KEY"}]}
-}
-)";
+  usagegate_config c = models_stage({.api = "sfapi00001",
+                                     .root = "sfres00001",
+                                     .models = "sfres00002",
+                                     .plan = "sfplan0001",
+                                     .key = "sfkey00001",
+                                     .name = "state-failure"},
+                                    api_key, upstream_port);
+  c.gateway.workers = 2;
+  c.gateway.state_directory = state_dir;
+  c.gateway.quota_reserve_chunk = chunk;
+  c.gateway.state_flush_interval_ms = 50;
+  c.gateway.on_state_failure = policy;
+  c.usage_plans[0].quota = quota_limits{.limit = limit, .period = "MONTH"};
+  c.api_keys[0].name = "sf";
+  return to_json(c);
 }
 
 std::string decisions(const std::string& decision) {
@@ -75,9 +65,6 @@ std::size_t occurrences(const std::string& text, const std::string& what) {
   }
   return n;
 }
-
-/// What the client saw of one request.
-enum class answer { ok, limit_exceeded, other };
 
 /// Holds the write lock of a usage.db from this process for its lifetime.
 class write_lock {
@@ -100,44 +87,26 @@ class write_lock {
   store::database db_;
 };
 
-class StateFailure : public ::testing::Test {
+class StateFailure : public gateway_test {
  protected:
-  void SetUp() override { mock_.emplace(start_mock_llm({"--threads", "2"})); }
+  void SetUp() override { start_mock({"--threads", "2"}); }
 
   std::filesystem::path write_config(const std::string& policy) {
-    return dir_.write("usagegate.json", config_json(mock_->port, state_dir().string(), policy));
+    return write_config_file(config_json(mock_port(), state_dir().string(), policy));
   }
   [[nodiscard]] std::filesystem::path state_dir() const { return dir_.path() / "state"; }
 
   /// One request; the connection waits out a synchronous write that hits
   /// the lock (busy_timeout, 5 s) with room to spare.
-  static answer ask(http_connection& conn) {
-    const auto r = conn.request("GET", "/test/models", {{"x-api-key", api_key}});
-    if (r && r->status == 200) {
-      return answer::ok;
-    }
-    if (r && r->status == 429 && r->body == R"({"message":"Limit Exceeded"})") {
-      return answer::limit_exceeded;
-    }
-    ADD_FAILURE() << "unexpected response " << (r ? r->status : 0);
-    return answer::other;
+  static quota_answer ask(http_connection& conn) {
+    return expect_quota_answer(conn.request("GET", "/test/models", with_api_key(api_key)));
   }
 
   /// Sends `n` requests one after the other: {200s, Limit Exceeded}.
   static std::pair<int, int> send(std::uint16_t port, int n) {
     http_connection conn(port, 20s);
-    int ok = 0;
-    int refused = 0;
-    for (int i = 0; i < n; ++i) {
-      const answer a = ask(conn);
-      ok += a == answer::ok ? 1 : 0;
-      refused += a == answer::limit_exceeded ? 1 : 0;
-    }
-    return {ok, refused};
+    return count_quota_answers(conn, "/test/models", api_key, n);
   }
-
-  temp_dir dir_;
-  std::optional<mock_llm_process> mock_;
 };
 
 TEST_F(StateFailure, ClosedRefusesOnceTheReservationRunsOutAndRecovers) {
@@ -153,11 +122,11 @@ TEST_F(StateFailure, ClosedRefusesOnceTheReservationRunsOutAndRecovers) {
     http_connection conn(gate.port, 20s);
     bool refusing = false;
     for (int i = 0; i < 3 * chunk; ++i) {
-      const answer a = ask(conn);
-      if (a == answer::ok) {
+      const quota_answer a = ask(conn);
+      if (a == quota_answer::ok) {
         EXPECT_FALSE(refusing) << "admitted after a refusal while the store still fails";
         ++ok_while_locked;
-      } else if (a == answer::limit_exceeded) {
+      } else if (a == quota_answer::limit_exceeded) {
         refusing = true;
         ++refused_while_locked;
       }

@@ -139,6 +139,22 @@ struct stage_spec {
   std::vector<method_throttle> method_settings{};  ///< left out when empty
 };
 
+/// One of a gateway response's responseParameters:
+/// "gatewayresponse.header.<name>": <mapping>.
+struct response_header {
+  std::string name{};     ///< "Access-Control-Allow-Origin"
+  std::string mapping{};  ///< "'*'", "method.request.header.Origin", "context.requestId"
+};
+
+/// restApis[].gatewayResponses.items[] (an AWS GatewayResponse).
+struct gateway_response_spec {
+  std::string response_type{};                 ///< "THROTTLED", "DEFAULT_4XX"
+  std::optional<unsigned> status_code{};       ///< written as AWS prints it, "429"
+  std::vector<response_header> headers{};      ///< responseParameters; left out when empty
+  std::optional<std::string> json_template{};  ///< responseTemplates["application/json"]
+  std::optional<bool> default_response{};
+};
+
 /// restApis[]
 struct rest_api_spec {
   std::string id{};
@@ -146,6 +162,9 @@ struct rest_api_spec {
   std::string api_key_source = "HEADER";
   std::vector<resource_spec> resources{};
   std::vector<stage_spec> stages{};
+  /// Written as get-gateway-responses prints them, {"items": [...]}; left
+  /// out when empty.
+  std::vector<gateway_response_spec> gateway_responses{};
 };
 
 /// usagePlans[].apiStages[]
@@ -389,6 +408,28 @@ inline void write_resource(json_writer& w, const resource_spec& r) {
   w.close('}');
 }
 
+inline void write_gateway_response(json_writer& w, const gateway_response_spec& r) {
+  w.open('{');
+  w.member("responseType", r.response_type);
+  if (r.status_code)
+    w.member("statusCode", std::to_string(*r.status_code));
+  if (!r.headers.empty()) {
+    w.name("responseParameters");
+    w.open('{');
+    for (const response_header& h : r.headers)
+      w.member("gatewayresponse.header." + h.name, h.mapping);
+    w.close('}');
+  }
+  if (r.json_template) {
+    w.name("responseTemplates");
+    w.open('{');
+    w.member("application/json", *r.json_template);
+    w.close('}');
+  }
+  w.member_boolean("defaultResponse", r.default_response);
+  w.close('}');
+}
+
 inline void write_rest_api(json_writer& w, const rest_api_spec& api) {
   w.open('{');
   w.member("id", api.id);
@@ -411,6 +452,16 @@ inline void write_rest_api(json_writer& w, const rest_api_spec& api) {
     w.close('}');
   }
   w.close(']');
+  if (!api.gateway_responses.empty()) {
+    w.name("gatewayResponses");
+    w.open('{');
+    w.name("items");
+    w.open('[');
+    for (const gateway_response_spec& r : api.gateway_responses)
+      write_gateway_response(w, r);
+    w.close(']');
+    w.close('}');
+  }
   w.close('}');
 }
 
