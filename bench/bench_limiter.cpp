@@ -77,6 +77,23 @@ std::string key_value(std::uint64_t i) {
   return s;
 }
 
+/// A monthly quota of `limit` requests whose plan started long ago, so no
+/// period is a first, reduced one.
+quota_params monthly_quota(std::int64_t limit) {
+  quota_params q;
+  q.limit = limit;
+  q.period = quota_period::month;
+  q.first_period_index = -1;
+  return q;
+}
+
+/// The share of the run's decisions that admitted, as the counter every
+/// admitting benchmark reports.
+void report_admitted_ratio(benchmark::State& state, std::int64_t admitted) {
+  state.counters["admitted_ratio"] =
+      static_cast<double>(admitted) / static_cast<double>(state.iterations());
+}
+
 // ---------------------------------------------------------------------------
 
 void BM_HotKeyTryAcquire(benchmark::State& state) {
@@ -89,8 +106,7 @@ void BM_HotKeyTryAcquire(benchmark::State& state) {
     admitted += bucket.try_acquire(p, now).allowed ? 1 : 0;
     now += step_ns;
   }
-  state.counters["admitted_ratio"] =
-      static_cast<double>(admitted) / static_cast<double>(state.iterations());
+  report_admitted_ratio(state, admitted);
 }
 BENCHMARK(BM_HotKeyTryAcquire);
 
@@ -118,8 +134,7 @@ void BM_HotKeyTryAcquireTokens(benchmark::State& state) {
     admitted += bucket.try_acquire(p, now, tokens).allowed ? 1 : 0;
     now += step_ns * tokens;
   }
-  state.counters["admitted_ratio"] =
-      static_cast<double>(admitted) / static_cast<double>(state.iterations());
+  report_admitted_ratio(state, admitted);
 }
 BENCHMARK(BM_HotKeyTryAcquireTokens)->Arg(1)->Arg(16)->Arg(1000);
 
@@ -148,16 +163,12 @@ void BM_ReserveAndRefundTokens(benchmark::State& state) {
     }
     now += step_ns * 400;
   }
-  state.counters["admitted_ratio"] =
-      static_cast<double>(admitted) / static_cast<double>(state.iterations());
+  report_admitted_ratio(state, admitted);
 }
 BENCHMARK(BM_ReserveAndRefundTokens);
 
 void BM_QuotaTryConsume(benchmark::State& state) {
-  quota_params q;
-  q.limit = 1'000'000'000'000;
-  q.period = quota_period::month;
-  q.first_period_index = -1;
+  const quota_params q = monthly_quota(1'000'000'000'000);
   quota_counter counter;
   std::int64_t now = start_utc_ns;
   for (auto _ : state) {
@@ -168,10 +179,7 @@ void BM_QuotaTryConsume(benchmark::State& state) {
 BENCHMARK(BM_QuotaTryConsume);
 
 void BM_QuotaTryConsumeCount(benchmark::State& state) {
-  quota_params q;
-  q.limit = 1'000'000'000'000;
-  q.period = quota_period::month;
-  q.first_period_index = -1;
+  const quota_params q = monthly_quota(1'000'000'000'000);
   quota_counter counter;
   std::int64_t now = start_utc_ns;
   for (auto _ : state) {
@@ -213,8 +221,7 @@ void BM_MillionKeysZipf(benchmark::State& state) {
     i = (i + 1) & (sequence_length - 1);
     now += step_ns;
   }
-  state.counters["admitted_ratio"] =
-      static_cast<double>(admitted) / static_cast<double>(state.iterations());
+  report_admitted_ratio(state, admitted);
 }
 BENCHMARK(BM_MillionKeysZipf);
 
@@ -302,9 +309,7 @@ world& shared_world(std::size_t n, double skew) {
   w->stage_method_p = throttle_params::make(1e8, 1'000'000);
   w->stage_p = throttle_params::make(1e8, 1'000'000);
   w->account_p = throttle_params::make(1e8, 1'000'000);
-  w->quota.limit = 1'000'000'000;
-  w->quota.period = quota_period::month;
-  w->quota.first_period_index = -1;
+  w->quota = monthly_quota(1'000'000'000);
   const std::size_t length = n > 65'536 ? sequence_length : std::size_t{4096};
   const std::vector<std::uint32_t> seq = zipf_sequence(n, skew, 7, length);
   w->presented_mask = length - 1;
@@ -348,8 +353,7 @@ void BM_FullAdmission(benchmark::State& state) {
     now.utc_ns += step_ns;
   }
   w.now = now;
-  state.counters["admitted_ratio"] =
-      static_cast<double>(admitted) / static_cast<double>(state.iterations());
+  report_admitted_ratio(state, admitted);
   state.counters["key_table_bytes_per_key"] = w.key_table_bytes_per_key;
   state.counters["key_table_heap_per_key"] = w.key_table_heap_per_key;
   state.counters["state_heap_per_key"] = w.state_heap_per_key;
@@ -418,10 +422,7 @@ void BM_AdmitSixLimits(benchmark::State& state) {
   std::array<throttle_params, limit_level_count> params;
   params.fill(throttle_params::make(1e8, 1'000'000));
   std::array<gcra_bucket, limit_level_count> buckets;
-  quota_params quota;
-  quota.limit = 1'000'000'000'000;
-  quota.period = quota_period::month;
-  quota.first_period_index = -1;
+  const quota_params quota = monthly_quota(1'000'000'000'000);
   quota_counter counter;
   admission_chain chain;
   for (std::size_t i = 0; i < limit_level_count; ++i) {

@@ -157,15 +157,9 @@ void proxy_relay::begin_request() {
 }
 
 void proxy_relay::on_write_request_head(const error_code& ec, std::size_t /*n*/) {
-  if (finish_if_abandoned()) {
+  if (!request_send_went_through(ec)) {
     return;
   }
-  if (ec) {
-    upstream_failed(ec, relay_result::integration_failure);
-    return;
-  }
-  head_pending_ = false;
-  note_request_head_sent();
   continue_sent_ = true;
   expire_after(idle_timeout_);
   net::async_write(client_.socket, net::buffer(continue_response.data(), continue_response.size()),
@@ -180,18 +174,23 @@ void proxy_relay::on_write_continue(const error_code& ec, std::size_t n) {
   do_read_request_body();
 }
 
+template <class Parser>
+void proxy_relay::read_body_piece(socket_type& from, beast::flat_buffer& buffer, Parser& parser,
+                                  body_read_handler done) {
+  auto& body = parser.get().body();
+  body.data = borrowed_.buffer.data();
+  body.size = borrowed_.buffer.size();
+  expire_after(idle_timeout_);
+  http::async_read_some(from, buffer, parser, beast::bind_front_handler(done, shared_from_this()));
+}
+
 void proxy_relay::do_read_request_body() {
   if (request_.parser->is_done()) {
     write_request_piece(nullptr, 0, true);
     return;
   }
-  auto& body = request_.parser->get().body();
-  body.data = borrowed_.buffer.data();
-  body.size = borrowed_.buffer.size();
-  expire_after(idle_timeout_);
-  http::async_read_some(
-      client_.socket, client_.buffer, *request_.parser,
-      beast::bind_front_handler(&proxy_relay::on_read_request_body, shared_from_this()));
+  read_body_piece(client_.socket, client_.buffer, *request_.parser,
+                  &proxy_relay::on_read_request_body);
 }
 
 void proxy_relay::on_read_request_body(error_code ec, std::size_t n) {
@@ -243,20 +242,27 @@ void proxy_relay::write_request_piece(const char* data, std::size_t n, bool last
 }
 
 void proxy_relay::on_write_request_piece(const error_code& ec, std::size_t /*n*/) {
-  if (finish_if_abandoned()) {
+  if (!request_send_went_through(ec)) {
     return;
   }
-  if (ec) {
-    upstream_failed(ec, relay_result::integration_failure);
-    return;
-  }
-  head_pending_ = false;
-  note_request_head_sent();
   if (!last_piece_) {
     do_read_request_body();
     return;
   }
   do_read_response_header();
+}
+
+bool proxy_relay::request_send_went_through(const error_code& ec) {
+  if (finish_if_abandoned()) {
+    return false;
+  }
+  if (ec) {
+    upstream_failed(ec, relay_result::integration_failure);
+    return false;
+  }
+  head_pending_ = false;
+  note_request_head_sent();
+  return true;
 }
 
 void proxy_relay::do_read_response_header() {
@@ -331,13 +337,7 @@ void proxy_relay::do_read_response_body() {
     write_response_piece(nullptr, 0, true);
     return;
   }
-  auto& body = response_->get().body();
-  body.data = borrowed_.buffer.data();
-  body.size = borrowed_.buffer.size();
-  expire_after(idle_timeout_);
-  http::async_read_some(
-      conn_->socket, conn_->buffer, *response_,
-      beast::bind_front_handler(&proxy_relay::on_read_response_body, shared_from_this()));
+  read_body_piece(conn_->socket, conn_->buffer, *response_, &proxy_relay::on_read_response_body);
 }
 
 void proxy_relay::on_read_response_body(error_code ec, std::size_t /*n*/) {

@@ -155,7 +155,17 @@ class proxy_relay : public std::enable_shared_from_this<proxy_relay> {
   /// client waits for "100 Continue".
   void begin_request();
   void on_write_request_head(const error_code& ec, std::size_t n);
+  /// Ends the exchange (or retries on a fresh connection) if a send towards
+  /// the upstream failed or the client left meanwhile; else notes the head as
+  /// sent. True when the exchange goes on.
+  bool request_send_went_through(const error_code& ec);
   void on_write_continue(const error_code& ec, std::size_t n);
+  using body_read_handler = void (proxy_relay::*)(error_code, std::size_t);
+  /// Reads the next body bytes `parser` finds on `from` (bytes already read
+  /// wait in `buffer`) into the relay buffer, within the idle timeout.
+  template <class Parser>
+  void read_body_piece(socket_type& from, beast::flat_buffer& buffer, Parser& parser,
+                       body_read_handler done);
   void do_read_request_body();
   void on_read_request_body(error_code ec, std::size_t n);
   /// One send upstream: the head if still pending, `n` body bytes, the end.

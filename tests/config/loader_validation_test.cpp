@@ -17,11 +17,7 @@
 namespace ug::config {
 namespace {
 
-using loader_fixture::all_errors;
-using loader_fixture::error_case;
-using loader_fixture::gateway_with;
-using loader_fixture::plan_with_quota;
-using loader_fixture::sections;
+using namespace loader_fixture;
 using ::testing::HasSubstr;
 
 TEST(LoaderValidation, BaseConfigurationIsValid) {

@@ -7,50 +7,25 @@
 
 #include <array>
 #include <atomic>
-#include <barrier>
 #include <cstdint>
-#include <limits>
-#include <ostream>
 #include <random>
-#include <thread>
 #include <vector>
 
 #include "limiter/clock.hpp"
 #include "limiter/quota_counter.hpp"
 #include "limiter/throttle.hpp"
+#include "tests/limiter/concurrency_support.hpp"
+#include "tests/limiter/quota_test_support.hpp"
 
 namespace ug::limiter {
 namespace {
 
-constexpr int thread_count = 8;
-
-/// Runs `body(thread_index)` on thread_count threads and joins them.
-template <class Body>
-void run_threads(Body body) {
-  std::vector<std::thread> threads;
-  for (int w = 0; w < thread_count; ++w) {
-    threads.emplace_back(body, w);
-  }
-  for (auto& t : threads) {
-    t.join();
-  }
-}
+using namespace ug::limiter::test;
 
 /// Each thread asks for its own number of tokens (1, 2, 3, 5, 8, ...).
 std::int64_t tokens_of_thread(int w) {
   constexpr std::array<std::int64_t, thread_count> sizes = {1, 2, 3, 5, 8, 2, 3, 1};
   return sizes[static_cast<std::size_t>(w)];
-}
-
-struct rate_case {
-  double rate;
-  std::int64_t burst;
-  std::int64_t num;  // rate = num / den, for the bound
-  std::int64_t den;
-};
-
-void PrintTo(const rate_case& c, std::ostream* os) {
-  *os << "rate " << c.rate << " burst " << c.burst;
 }
 
 class MultiTokenHotKey : public testing::TestWithParam<rate_case> {};
@@ -68,59 +43,32 @@ TEST_P(MultiTokenHotKey, TokensTakenInBatchesAreExactlyAccounted) {
   for (auto& s : steps) {
     s = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(6 * interval_ns + 1));
   }
-  manual_clock clock;
-  gcra_bucket shared;
-  std::array<std::atomic<std::int64_t>, phase_count> taken{};
-  std::barrier sync(thread_count + 1);
-
-  std::vector<std::thread> workers;
-  for (int w = 0; w < thread_count; ++w) {
-    workers.emplace_back([&, w] {
-      const std::int64_t tokens = tokens_of_thread(w);
-      for (int phase = 0; phase < phase_count; ++phase) {
-        sync.arrive_and_wait();
+  const std::int64_t total = run_hot_bucket(
+      c, steps,
+      [&](gcra_bucket& shared, const manual_clock& clock, int w) {
+        const std::int64_t tokens = tokens_of_thread(w);
         std::int64_t mine = 0;
         for (int a = 0; a < attempts; ++a) {
           if (shared.try_acquire(p, clock.now().mono_ns, tokens).allowed) {
             mine += tokens;
           }
         }
-        taken[static_cast<std::size_t>(phase)].fetch_add(mine, std::memory_order_relaxed);
-        sync.arrive_and_wait();
-      }
-    });
-  }
-
-  gcra_bucket reference;
-  const std::int64_t first_ns = clock.now().mono_ns + steps[0];
-  std::int64_t total = 0;
-  for (int phase = 0; phase < phase_count; ++phase) {
-    clock.advance_ns(steps[static_cast<std::size_t>(phase)]);
-    const std::int64_t now = clock.now().mono_ns;
-    sync.arrive_and_wait();  // workers run with time held at `now`
-    sync.arrive_and_wait();
-    const std::int64_t got = taken[static_cast<std::size_t>(phase)].load();
-    // The reference hands out the same tokens one at a time: it must be able
-    // to, and it then holds exactly what the shared bucket holds.
-    for (std::int64_t i = 0; i < got; ++i) {
-      ASSERT_TRUE(reference.try_acquire(p, now).allowed) << "phase " << phase << " token " << i;
-    }
-    const throttle_result a = shared.peek(p, now);
-    const throttle_result b = reference.peek(p, now);
-    EXPECT_EQ(a.allowed, b.allowed) << "phase " << phase;
-    EXPECT_EQ(a.remaining, b.remaining) << "phase " << phase;
-    EXPECT_EQ(a.retry_after_ns, b.retry_after_ns) << "phase " << phase;
-    EXPECT_EQ(a.reset_after_ns, b.reset_after_ns) << "phase " << phase;
-    total += got;
-    __extension__ typedef __int128 i128;
-    const auto refilled =
-        static_cast<std::int64_t>(static_cast<i128>(c.num) * (now - first_ns + 1) /
-                                  (static_cast<i128>(c.den) * 1'000'000'000));
-    EXPECT_LE(total, c.burst + refilled) << "phase " << phase;
-  }
-  for (auto& t : workers) {
-    t.join();
-  }
+        return mine;
+      },
+      [&](gcra_bucket& shared, gcra_bucket& reference, int phase, std::int64_t now,
+          std::int64_t got) {
+        // The reference hands out the same tokens one at a time: it must be
+        // able to, and it then holds exactly what the shared bucket holds.
+        for (std::int64_t i = 0; i < got; ++i) {
+          ASSERT_TRUE(reference.try_acquire(p, now).allowed) << "phase " << phase << " token " << i;
+        }
+        const throttle_result a = shared.peek(p, now);
+        const throttle_result b = reference.peek(p, now);
+        EXPECT_EQ(a.allowed, b.allowed) << "phase " << phase;
+        EXPECT_EQ(a.remaining, b.remaining) << "phase " << phase;
+        EXPECT_EQ(a.retry_after_ns, b.retry_after_ns) << "phase " << phase;
+        EXPECT_EQ(a.reset_after_ns, b.reset_after_ns) << "phase " << phase;
+      });
   EXPECT_GT(total, 0);
 }
 
@@ -157,18 +105,6 @@ TEST(MultiTokenHotKey, ReservationsGivingBackTheUnusedPartLoseNothing) {
 
 // ---------------------------------------------------------------------------
 // Quota counter.
-
-constexpr std::int64_t day_ns = 86'400'000'000'000;
-constexpr std::int64_t day_index0 = 19'675;
-constexpr std::int64_t day0 = day_index0 * day_ns;
-
-quota_params daily(std::int64_t limit) {
-  quota_params p;
-  p.limit = limit;
-  p.period = quota_period::day;
-  p.first_period_index = std::numeric_limits<std::int64_t>::min();
-  return p;
-}
 
 TEST(MultiTokenQuotaConcurrency, CountsInBatchesNeverPassTheLimit) {
   const std::int64_t limit = 10'000;

@@ -10,25 +10,16 @@
 #include <vector>
 
 #include "limiter/quota_counter.hpp"
+#include "tests/limiter/quota_test_support.hpp"
 
 namespace ug::limiter {
 namespace {
 
-constexpr std::int64_t day_ns = 86'400'000'000'000;
-constexpr std::int64_t hour_ns = 3'600'000'000'000;
-constexpr std::int64_t day_index0 = 19'675;  // 2023-11-14
-constexpr std::int64_t day0 = day_index0 * day_ns;
+using namespace ug::limiter::test;
+
 constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t max_count = (std::int64_t{1} << 39) - 1;  // the signed 40-bit field
 constexpr std::int64_t min_count = -(std::int64_t{1} << 39);
-
-quota_params daily(std::int64_t limit) {
-  quota_params p;
-  p.limit = limit;
-  p.period = quota_period::day;
-  p.first_period_index = std::numeric_limits<std::int64_t>::min();  // no reduction
-  return p;
-}
 
 TEST(MultiTokenQuota, CountsAllOrNothing) {
   const quota_params p = daily(10);

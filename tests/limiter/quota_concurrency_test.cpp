@@ -4,38 +4,15 @@
 
 #include <atomic>
 #include <cstdint>
-#include <limits>
-#include <thread>
-#include <vector>
 
 #include "limiter/quota_counter.hpp"
+#include "tests/limiter/concurrency_support.hpp"
+#include "tests/limiter/quota_test_support.hpp"
 
 namespace ug::limiter {
 namespace {
 
-constexpr int thread_count = 8;
-constexpr std::int64_t day_ns = 86'400'000'000'000;
-constexpr std::int64_t day0 = 19'675 * day_ns;
-
-quota_params daily(std::int64_t limit) {
-  quota_params p;
-  p.limit = limit;
-  p.period = quota_period::day;
-  p.first_period_index = std::numeric_limits<std::int64_t>::min();
-  return p;
-}
-
-/// Runs `body(thread_index)` on thread_count threads and joins them.
-template <class Body>
-void run_threads(Body body) {
-  std::vector<std::thread> threads;
-  for (int w = 0; w < thread_count; ++w) {
-    threads.emplace_back(body, w);
-  }
-  for (auto& t : threads) {
-    t.join();
-  }
-}
+using namespace ug::limiter::test;
 
 TEST(QuotaConcurrency, ExactlyTheLimitIsAdmittedInEachPeriod) {
   const quota_params p = daily(1000);

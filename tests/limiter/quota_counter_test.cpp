@@ -5,21 +5,12 @@
 #include <cstdint>
 #include <limits>
 
+#include "tests/limiter/quota_test_support.hpp"
+
 namespace ug::limiter {
 namespace {
 
-constexpr std::int64_t day_ns = 86'400'000'000'000;
-constexpr std::int64_t hour_ns = 3'600'000'000'000;
-// 2023-11-14 00:00 UTC, a Tuesday.
-constexpr std::int64_t day0 = 19'675 * day_ns;
-
-quota_params daily(std::int64_t limit) {
-  quota_params p;
-  p.limit = limit;
-  p.period = quota_period::day;
-  p.first_period_index = std::numeric_limits<std::int64_t>::min();  // no reduction
-  return p;
-}
+using namespace ug::limiter::test;
 
 TEST(QuotaCounter, CountsUpToTheLimitThenRefuses) {
   const quota_params p = daily(3);

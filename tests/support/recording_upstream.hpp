@@ -14,23 +14,14 @@
 #include <utility>
 #include <vector>
 
+#include "common/ascii.hpp"
 #include "tests/support/raw_server.hpp"
 
 namespace ug::test {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
+/// A lower-cased copy: recorded field names are kept lower-cased.
+inline std::string lower(std::string_view s) {
+  return common::ascii_lower(s);
 }
 
 /// A request head as the upstream received it: its line and its fields.
@@ -70,7 +61,7 @@ parsed_head parse_head(std::string_view head) {
       h.fields.emplace_back(lower(line), "");
     } else {
       h.fields.emplace_back(lower(line.substr(0, colon)),
-                            std::string(trim(line.substr(colon + 1))));
+                            std::string(common::trim_ows(line.substr(colon + 1))));
     }
   }
   return h;

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/ascii.hpp"
+
 namespace ug::mock_llm {
 namespace {
 
@@ -28,25 +30,6 @@ std::atomic<std::uint64_t> next_response_id{1};
 
 std::string_view sv(beast::string_view s) {
   return {s.data(), s.size()};
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size())
-    return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-    if (lower(a[i]) != lower(b[i]))
-      return false;
-  }
-  return true;
 }
 
 // One HTTP/1.1 chunk: hex size, CRLF, data, CRLF.
@@ -107,7 +90,7 @@ void session::on_header(beast::error_code ec, std::size_t) {
     return close_now();
   const auto& h = parser_->get();
   if (auto it = h.find(http::field::expect);
-      it != h.end() && iequals(trim(sv(it->value())), "100-continue")) {
+      it != h.end() && common::ascii_iequals(common::trim_ows(sv(it->value())), "100-continue")) {
     static constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
     stream_.expires_after(io_timeout);
     net::async_write(stream_, net::buffer(cont.data(), cont.size()),
@@ -145,7 +128,7 @@ void session::on_request(beast::error_code ec, std::size_t) {
     auto it = req_.find(beast::string_view(name.data(), name.size()));
     if (it == req_.end())
       return std::nullopt;
-    return parse_uint(trim(sv(it->value())), max);
+    return parse_uint(common::trim_ows(sv(it->value())), max);
   };
   if (auto v = header_uint("x-mock-latency-ms", 600'000))
     plan_.latency_ms = static_cast<std::uint32_t>(*v);

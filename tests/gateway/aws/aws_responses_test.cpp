@@ -6,26 +6,16 @@
 #include <string>
 
 #include "gateway/aws/http_date.hpp"
+#include "tests/support/gateway_response_sample.hpp"
 
 namespace ug::gateway {
 namespace {
 
-std::string render(gateway_response r, const gateway_response_context& ctx) {
-  std::array<char, max_gateway_response_bytes> buf{};
-  const std::size_t n = write_gateway_response(r, ctx, buf.data(), buf.size());
-  return std::string(buf.data(), n);
-}
-
-gateway_response_context base_context() {
-  gateway_response_context ctx;
-  ctx.date = "Tue, 05 Mar 2024 12:00:00 GMT";
-  ctx.request_id = "11111111-2222-4333-8444-555555555555";
-  ctx.apigw_id = "LLCm7FonFiAFXFg=";
-  return ctx;
-}
+using test::base_context;
+using test::builtin_response;
 
 TEST(AwsResponses, ForbiddenIsByteExact) {
-  EXPECT_EQ(render(gateway_response::forbidden, base_context()),
+  EXPECT_EQ(builtin_response(gateway_response::forbidden, base_context()),
             "HTTP/1.1 403 Forbidden\r\n"
             "Date: Tue, 05 Mar 2024 12:00:00 GMT\r\n"
             "Content-Type: application/json\r\n"
@@ -86,7 +76,7 @@ TEST(AwsResponses, ExtrasBeyondAws) {
   ASSERT_TRUE(format_rate_limit_fields(a, 0, f));
   ctx.rate_limit = &f;
   ctx.trace_id = "Root=1-65e709c0-000000000000000000000001";
-  const std::string out = render(gateway_response::throttled, ctx);
+  const std::string out = builtin_response(gateway_response::throttled, ctx);
   EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos);
   EXPECT_NE(out.find("Retry-After: 3\r\n"), std::string::npos);
   EXPECT_NE(out.find("RateLimit-Policy: \"throttle\";q=5\r\n"), std::string::npos);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/responses/gateway_response_compiler.hpp"
+#include "tests/support/gateway_response_sample.hpp"
 
 namespace ug::gateway {
 namespace {
@@ -19,14 +20,8 @@ using config::custom_gateway_response;
 using config::response_header;
 using config::response_part;
 using config::response_value;
-
-gateway_response_context base_context() {
-  gateway_response_context ctx;
-  ctx.date = "Tue, 05 Mar 2024 12:00:00 GMT";
-  ctx.request_id = "11111111-2222-4333-8444-555555555555";
-  ctx.apigw_id = "LLCm7FonFiAFXFg=";
-  return ctx;
-}
+using test::base_context;
+using test::builtin_response;
 
 gateway_response_request base_request() {
   gateway_response_request req;
@@ -48,11 +43,6 @@ std::string render(gateway_response r, const custom_gateway_response& c,
       write_custom_gateway_response(r, c, ctx, req, fields, buf.data(), buf.size());
   EXPECT_LE(n, buf.size());
   return std::string(buf.data(), std::min(n, buf.size()));
-}
-
-std::string builtin(gateway_response r, const gateway_response_context& ctx = base_context()) {
-  std::array<char, max_gateway_response_bytes> buf{};
-  return std::string(buf.data(), write_gateway_response(r, ctx, buf.data(), buf.size()));
 }
 
 std::string body_of(const std::string& response) {
@@ -92,14 +82,14 @@ TEST(GatewayResponseWriter, NothingCustomisedIsTheBuiltInResponse) {
                  gateway_response::forbidden, gateway_response::missing_authentication_token,
                  gateway_response::integration_failure, gateway_response::integration_timeout,
                  gateway_response::request_too_large, gateway_response::bad_request}) {
-    EXPECT_EQ(render(r, custom_gateway_response{}), builtin(r));
+    EXPECT_EQ(render(r, custom_gateway_response{}), builtin_response(r));
   }
   gateway_response_context ctx = base_context();
   ctx.keep_alive = false;
   ctx.retry_after_s = 7;
   ctx.trace_id = "Root=1-65e70a40-000000000000000000000001";
   EXPECT_EQ(render(gateway_response::throttled, custom_gateway_response{}, ctx),
-            builtin(gateway_response::throttled, ctx));
+            builtin_response(gateway_response::throttled, ctx));
 }
 
 std::string status_line(const std::string& response) {
