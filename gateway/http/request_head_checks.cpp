@@ -2,23 +2,16 @@
 
 #include <algorithm>
 
+#include "common/ascii.hpp"
 #include "gateway/http/header_arena.hpp"
 
 namespace ug::gateway {
 namespace {
 
+using common::trim_ows;
+
 std::string_view view(beast::string_view s) noexcept {
   return {s.data(), s.size()};
-}
-
-std::string_view trim_ows(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-    s.remove_suffix(1);
-  }
-  return s;
 }
 
 bool all_digits(std::string_view s) noexcept {
