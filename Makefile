@@ -22,7 +22,7 @@ run: build
 
 # Every test through ctest: AddressSanitizer + UBSan build of everything, then
 # a ThreadSanitizer build of limiter/ and its concurrency tests, then short
-# libFuzzer runs over the config loader and the request path.
+# libFuzzer runs over the config loader, the request path and the SigV4 verifier.
 test: deps test-asan test-tsan test-fuzz
 
 test-asan:
@@ -41,17 +41,19 @@ bench: build
 
 fuzz: deps
 	cmake --preset fuzz >/dev/null
-	cmake --build --preset fuzz -j $(JOBS) --target fuzz_config_loader fuzz_request_path
+	cmake --build --preset fuzz -j $(JOBS) --target fuzz_config_loader fuzz_request_path fuzz_sigv4
 
 # 20 seconds of fuzzing each from the seed corpora (longer runs: docs/configuration.md,
 # docs/reliability.md).
 FUZZ_SECONDS ?= 20
 test-fuzz: fuzz
-	@mkdir -p build/fuzz/corpus build/fuzz/request-corpus
+	@mkdir -p build/fuzz/corpus build/fuzz/request-corpus build/fuzz/sigv4-corpus
 	build/fuzz/bin/fuzz_config_loader -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	  build/fuzz/corpus tests/data/config/corpus
 	build/fuzz/bin/fuzz_request_path -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	  -max_len=4096 build/fuzz/request-corpus tests/data/request/corpus
+	build/fuzz/bin/fuzz_sigv4 -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	  -max_len=4096 build/fuzz/sigv4-corpus tests/data/sigv4/corpus
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

@@ -2,6 +2,7 @@
 // one step per part of the document (compiled_config::impl::compiler).
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -324,6 +325,7 @@ std::shared_ptr<const compiled_config> compiled_config::compile(const document& 
   std::shared_ptr<compiled_config> result(new compiled_config());
   impl& out = *result->impl_;
   out.gateway = doc.gateway;
+  out.source = std::make_shared<const document>(doc);
   out.content_sha256_hex = std::move(content_sha256_hex);
   out.journal = state.journal();
 

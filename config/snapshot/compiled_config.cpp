@@ -23,6 +23,9 @@ const gateway_response_table* compiled_config::gateway_responses(
 const gateway_settings& compiled_config::gateway() const noexcept {
   return impl_->gateway;
 }
+const document& compiled_config::source_document() const noexcept {
+  return *impl_->source;
+}
 const std::vector<compiled_stage>& compiled_config::stages() const noexcept {
   return impl_->stages;
 }

@@ -117,6 +117,12 @@ class compiled_config {
   /// Thread-safe (const).
   [[nodiscard]] const gateway_settings& gateway() const noexcept;
   [[nodiscard]] const std::vector<compiled_stage>& stages() const noexcept;
+  /// Thread-safe (const). The validated document this snapshot was compiled
+  /// from, as the file wrote it: what the control plane (gateway/control/)
+  /// answers AWS reads with (names, descriptions, key values), which the
+  /// compiled tables drop. A copy made at compile time, never read on the
+  /// hot path; it holds the file's key values, so it is never logged.
+  [[nodiscard]] const document& source_document() const noexcept;
   [[nodiscard]] std::size_t key_count() const noexcept;
   [[nodiscard]] std::size_t plan_count() const noexcept;
   [[nodiscard]] const std::string& content_sha256_hex() const noexcept;

@@ -66,6 +66,7 @@ struct compiled_config::impl {
   };
 
   gateway_settings gateway;
+  std::shared_ptr<const document> source;  // compiled_config::source_document()
   std::vector<compiled_stage> stages;
   std::vector<stage_runtime> stage_runtimes;         // parallel to stages
   std::vector<std::uint32_t> stages_by_base_length;  // longest base path first

@@ -74,6 +74,21 @@ void admin_routes::add(std::string_view method, std::string_view path, admin_han
   routes_.push_back(std::move(r));
 }
 
+void admin_routes::add_path_owner(std::function<bool(std::string_view path)> owns,
+                                  admin_handler handler) {
+  owners_.push_back(path_owner{std::move(owns), std::move(handler)});
+}
+
+admin_response admin_routes::run(const admin_handler& handler, const admin_request& request) {
+  try {
+    return handler(request);
+  } catch (const std::exception& e) {
+    return json_answer(500, "message", std::string("handler failed: ") + e.what());
+  } catch (...) {
+    return json_answer(500, "message", "handler failed");
+  }
+}
+
 admin_response admin_routes::dispatch(admin_request& request) const {
   const auto segments = split(request.path);
   const route* best = nullptr;
@@ -89,8 +104,15 @@ admin_response admin_routes::dispatch(admin_request& request) const {
     }
   }
   if (best == nullptr) {
-    if (allowed.empty())
+    if (allowed.empty()) {
+      for (const path_owner& owner : owners_) {
+        if (owner.owns(request.path)) {
+          request.params.clear();
+          return run(owner.handler, request);
+        }
+      }
       return json_answer(404, "message", "no admin endpoint at this path");
+    }
     std::sort(allowed.begin(), allowed.end());
     std::string allow;
     for (const auto m : allowed) {
@@ -111,13 +133,7 @@ admin_response admin_routes::dispatch(admin_request& request) const {
       request.params.emplace_back(pattern.substr(1, pattern.size() - 2), segments[i]);
     }
   }
-  try {
-    return best->handler(request);
-  } catch (const std::exception& e) {
-    return json_answer(500, "message", std::string("handler failed: ") + e.what());
-  } catch (...) {
-    return json_answer(500, "message", "handler failed");
-  }
+  return run(best->handler, request);
 }
 
 }  // namespace ug::gateway

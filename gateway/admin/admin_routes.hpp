@@ -25,6 +25,9 @@ struct admin_request {
   std::string_view authorization;
   bool has_origin = false;        ///< an Origin header was sent, even an empty one
   bool has_content_type = false;  ///< a Content-Type header was sent, even an empty one
+  /// Every header field as sent (name, value), for handlers that read more
+  /// than the fields above (the AWS control plane; its SigV4 check).
+  std::vector<std::pair<std::string_view, std::string_view>> headers;
   /// "{name}" captures of the matched pattern, in pattern order (set by dispatch()).
   std::vector<std::pair<std::string_view, std::string_view>> params;
 
@@ -59,6 +62,13 @@ class admin_routes {
   /// same method and pattern twice replaces the handler.
   void add(std::string_view method, std::string_view path, admin_handler handler);
 
+  /// Not thread-safe: build before the server starts. Hands every request
+  /// whose path `owns` (any method) to `handler` when no pattern added with
+  /// add() matches the path: how the AWS control plane takes /apikeys/...,
+  /// /restapis/... and answers their 404s itself. `owns` must be pure. The
+  /// first owner claiming a path wins.
+  void add_path_owner(std::function<bool(std::string_view path)> owns, admin_handler handler);
+
   /// Thread-safe once built (const; handlers must be thread-safe if the
   /// routes are shared). The most literal pattern matching the path wins;
   /// no pattern matches -> 404, a pattern matches but not for this method ->
@@ -76,7 +86,15 @@ class admin_routes {
   static std::vector<std::string_view> split(std::string_view path);
   static bool matches(const route& r, const std::vector<std::string_view>& segments);
 
+  struct path_owner {
+    std::function<bool(std::string_view)> owns;
+    admin_handler handler;
+  };
+
+  static admin_response run(const admin_handler& handler, const admin_request& request);
+
   std::vector<route> routes_;
+  std::vector<path_owner> owners_;
 };
 
 }  // namespace ug::gateway

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <iterator>
 #include <list>
 #include <optional>
 #include <string_view>
@@ -15,6 +16,8 @@
 namespace ug::gateway {
 
 void add_operations_routes(admin_routes& routes, operations_callbacks callbacks) {
+  if (callbacks.snapshot)
+    add_control_plane_routes(routes, std::move(callbacks.snapshot));
   auto cb = std::make_shared<const operations_callbacks>(std::move(callbacks));
 
   routes.add("GET", "/healthz",
@@ -156,6 +159,9 @@ class admin_session : public std::enable_shared_from_this<admin_session> {
     request.body = req.body();
     request.host = req[http::field::host];
     request.authorization = req[http::field::authorization];
+    request.headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())));
+    for (const auto& field : req)
+      request.headers.emplace_back(field.name_string(), field.value());
     if (const auto origin = req.find(http::field::origin); origin != req.end()) {
       request.has_origin = true;
       request.origin = origin->value();
@@ -165,6 +171,7 @@ class admin_session : public std::enable_shared_from_this<admin_session> {
       request.content_type = type->value();
     }
     if (auto refusal = refuse_admin_request(shared_->options.access, request)) {
+      mark_control_plane_refusal(request, *refusal);
       return send(std::move(*refusal), req.version(), req.keep_alive());
     }
     send(shared_->routes.dispatch(request), req.version(), req.keep_alive());

@@ -2,7 +2,8 @@
 // The admin listener: a small HTTP/1.1 server on its own io_context and
 // thread, separate from the data plane (default 127.0.0.1:9080, config
 // gateway.admin). It serves whatever admin_routes holds; add_operations_routes()
-// installs GET /metrics, GET /healthz, GET /readyz and POST /reload. Handlers
+// installs GET /metrics, GET /healthz, GET /readyz, POST /reload and the AWS
+// control plane (admin_control_routes). Handlers
 // run on the admin thread, one request at a time, so a slow reload delays
 // other admin requests but never the data plane. Every request passes
 // admin_access first (bearer token, DNS rebinding, cross-site requests).
@@ -21,6 +22,7 @@
 #include <boost/system/error_code.hpp>
 
 #include "gateway/admin/admin_access.hpp"
+#include "gateway/admin/admin_control_routes.hpp"
 #include "gateway/admin/admin_routes.hpp"
 
 namespace ug::gateway {
@@ -52,6 +54,9 @@ struct operations_callbacks {
   std::function<bool()> ready;                ///< config loaded and upstream reached once
   std::function<std::string()> metrics_text;  ///< e.g. metrics::scrape_text
   std::function<reload_result()> reload;      ///< reload the config file now
+  /// The config snapshot in force; set, it serves the AWS control plane
+  /// (add_control_plane_routes), unset, its paths are 404 like any other.
+  snapshot_source snapshot;
 };
 
 /// Not thread-safe: build the routes before starting the server.
@@ -59,6 +64,8 @@ struct operations_callbacks {
 ///   GET /readyz  -> 200 {"status":"ready"} or 503 {"status":"not ready"}
 ///   GET /metrics -> 200, Prometheus text (metrics_content_type)
 ///   POST /reload -> 200 {"status":"ok",...} or 422 {"status":"failed","error":...}
+///   /apikeys, /usageplans, /restapis, /account, ... -> the AWS control plane
+///   (when callbacks.snapshot is set)
 void add_operations_routes(admin_routes& routes, operations_callbacks callbacks);
 
 class admin_server {

@@ -100,6 +100,7 @@ error_code server::start_admin() {
   if (source_ != nullptr) {
     callbacks.reload = [this] { return reload_from_admin(); };
   }
+  callbacks.snapshot = [this] { return cell_.load(); };
   add_operations_routes(routes, std::move(callbacks));
   admin_server_options options;
   options.address = snapshot->gateway().admin.address;

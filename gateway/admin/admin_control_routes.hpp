@@ -1,0 +1,29 @@
+#pragma once
+// The AWS API Gateway control plane on the admin listener: the paths of the
+// management API (/apikeys, /usageplans, /restapis, /account, ...) go to
+// gateway/control/, which answers them from the config snapshot in force
+// (docs/control-plane.md). They share the listener's access checks with
+// /metrics and /reload (admin_access).
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "config/snapshot/compiled_config.hpp"
+#include "gateway/admin/admin_routes.hpp"
+
+namespace ug::gateway {
+
+/// The config snapshot in force; called on the admin thread for each request.
+using snapshot_source = std::function<std::shared_ptr<const config::compiled_config>()>;
+
+/// Not thread-safe: build before the server starts. Every request to a
+/// control-plane path goes to the control plane with `current()`'s snapshot.
+void add_control_plane_routes(admin_routes& routes, snapshot_source current);
+
+/// Pure. For a refusal admin_access made on a control-plane path: the same
+/// answer with the x-amzn-ErrorType AWS clients read their error code from
+/// (401 UnauthorizedException, 403 AccessDeniedException), so the CLI says
+/// which error it got. Other paths' refusals stay as they are.
+void mark_control_plane_refusal(const admin_request& request, admin_response& refusal);
+
+}  // namespace ug::gateway

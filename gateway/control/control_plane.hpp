@@ -1,0 +1,50 @@
+#pragma once
+// The AWS API Gateway control plane that `aws apigateway --endpoint-url` and
+// boto3 talk to (rest-json; docs/control-plane.md): one request and the config
+// snapshot in force -> one AWS-shaped answer. Reads of the objects the config
+// file holds are answered from the snapshot's document; every mutation is
+// refused with a 400 naming the file (the file is the source of truth), and
+// a path no operation has is a 404 NotFoundException. Pure: no socket, no
+// lock; gateway/admin/ serves it on the admin listener.
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "config/snapshot/compiled_config.hpp"
+
+namespace ug::gateway::control {
+
+/// What the control plane reads of an HTTP request. Views into the caller's message.
+struct control_request {
+  std::string_view method;  ///< "GET", "PATCH", ...
+  std::string_view path;    ///< as sent, still percent-encoded, without the query
+  std::string_view query;   ///< after '?', "" if none
+  std::string_view body;
+  /// Header fields as sent (name, value); names compare case-insensitively.
+  std::vector<std::pair<std::string_view, std::string_view>> headers;
+};
+
+struct control_response {
+  unsigned status = 200;
+  /// Every header the answer carries besides Content-Length (Content-Type,
+  /// x-amzn-RequestId, x-amzn-ErrorType on errors).
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+/// Largest request body the control plane reads; a longer one is refused
+/// before it is parsed (the admin listener enforces it while reading).
+inline constexpr std::size_t max_control_body_bytes = 1024 * 1024;
+
+/// True when `path`'s first segment is a collection of the API Gateway
+/// management API ("/apikeys", "/restapis/x/stages", "/account", ...): the
+/// paths the admin listener hands to handle(). Pure.
+[[nodiscard]] bool is_control_plane_path(std::string_view path) noexcept;
+
+/// Thread-safe (reads only its arguments; `snapshot` is immutable). Never
+/// throws for any input: a failure inside becomes a 500 AWS-shaped answer.
+[[nodiscard]] control_response handle(const control_request& request,
+                                      const config::compiled_config& snapshot);
+
+}  // namespace ug::gateway::control

@@ -1,0 +1,241 @@
+#include "gateway/control/json_shapes.hpp"
+
+#include <string>
+#include <string_view>
+
+#include "limiter/quota_period.hpp"
+
+namespace ug::gateway::control {
+namespace {
+
+void optional_string(json_writer& w, std::string_view name, std::string_view value) {
+  if (!value.empty()) {
+    w.key(name);
+    w.string(value);
+  }
+}
+
+void write_throttle(json_writer& w, const config::throttle_settings& t) {
+  w.begin_object();
+  w.key("burstLimit");
+  w.integer(t.burst_limit);
+  w.key("rateLimit");
+  w.number(t.rate_limit);
+  w.end_object();
+}
+
+std::string_view period_name(limiter::quota_period p) noexcept {
+  switch (p) {
+    case limiter::quota_period::day:
+      return "DAY";
+    case limiter::quota_period::week:
+      return "WEEK";
+    case limiter::quota_period::month:
+      return "MONTH";
+  }
+  return "DAY";
+}
+
+/// "/pets/{id}" -> "/pets"; "/pets" -> "/"; "/" has none.
+std::string_view parent_path(std::string_view path) noexcept {
+  const auto slash = path.rfind('/');
+  return slash == 0 ? std::string_view("/") : path.substr(0, slash);
+}
+
+}  // namespace
+
+void write_api_key(json_writer& w, const config::api_key& key, key_value value) {
+  w.begin_object();
+  w.key("id");
+  w.string(key.id);
+  if (value == key_value::include && key.value) {
+    w.key("value");
+    w.string(*key.value);
+  }
+  optional_string(w, "name", key.name);
+  optional_string(w, "customerId", key.customer_id);
+  optional_string(w, "description", key.description);
+  w.key("enabled");
+  w.boolean(key.enabled);
+  w.key("stageKeys");
+  w.begin_array();
+  w.end_array();
+  w.end_object();
+}
+
+void write_usage_plan(json_writer& w, const config::usage_plan& plan, empty_tags tags) {
+  w.begin_object();
+  w.key("id");
+  w.string(plan.id);
+  optional_string(w, "name", plan.name);
+  optional_string(w, "description", plan.description);
+  w.key("apiStages");
+  w.begin_array();
+  for (const config::api_stage& s : plan.api_stages) {
+    w.begin_object();
+    w.key("apiId");
+    w.string(s.api_id);
+    w.key("stage");
+    w.string(s.stage);
+    if (!s.throttle.empty()) {
+      w.key("throttle");
+      w.begin_object();
+      for (const auto& [method_key, limits] : s.throttle) {
+        w.key(method_key);
+        write_throttle(w, limits);
+      }
+      w.end_object();
+    }
+    w.end_object();
+  }
+  w.end_array();
+  if (plan.throttle) {
+    w.key("throttle");
+    write_throttle(w, *plan.throttle);
+  }
+  if (plan.quota) {
+    w.key("quota");
+    w.begin_object();
+    w.key("limit");
+    w.integer(plan.quota->limit);
+    w.key("offset");
+    w.integer(plan.quota->offset);
+    w.key("period");
+    w.string(period_name(plan.quota->period));
+    w.end_object();
+  }
+  if (tags == empty_tags::write) {
+    w.key("tags");
+    w.begin_object();
+    w.end_object();
+  }
+  w.end_object();
+}
+
+void write_usage_plan_key(json_writer& w, const config::api_key& key) {
+  w.begin_object();
+  w.key("id");
+  w.string(key.id);
+  w.key("type");
+  w.string("API_KEY");
+  if (key.value) {
+    w.key("value");
+    w.string(*key.value);
+  }
+  optional_string(w, "name", key.name);
+  w.end_object();
+}
+
+void write_rest_api(json_writer& w, const config::rest_api& api) {
+  w.begin_object();
+  w.key("id");
+  w.string(api.id);
+  optional_string(w, "name", api.name);
+  w.key("apiKeySource");
+  w.string(api.api_key_source);
+  w.key("endpointConfiguration");
+  w.begin_object();
+  w.key("types");
+  w.begin_array();
+  w.string("EDGE");
+  w.end_array();
+  w.key("ipAddressType");
+  w.string("ipv4");
+  w.end_object();
+  w.key("disableExecuteApiEndpoint");
+  w.boolean(false);
+  for (const config::resource& r : api.resources) {
+    if (r.path == "/" && !r.id.empty()) {
+      w.key("rootResourceId");
+      w.string(r.id);
+      break;
+    }
+  }
+  w.end_object();
+}
+
+void write_resource(json_writer& w, const config::rest_api& api, const config::resource& r) {
+  w.begin_object();
+  optional_string(w, "id", r.id);  // the file may leave a resource's id out
+  if (r.path != "/") {
+    const std::string_view parent = parent_path(r.path);
+    for (const config::resource& other : api.resources) {
+      if (other.path == parent && !other.id.empty()) {
+        w.key("parentId");
+        w.string(other.id);
+        break;
+      }
+    }
+    w.key("pathPart");
+    w.string(std::string_view(r.path).substr(r.path.rfind('/') + 1));
+  }
+  w.key("path");
+  w.string(r.path);
+  if (!r.methods.empty()) {
+    w.key("resourceMethods");
+    w.begin_object();
+    for (const config::method& m : r.methods) {
+      w.key(m.http_method);
+      write_method(w, m);
+    }
+    w.end_object();
+  }
+  w.end_object();
+}
+
+void write_method(json_writer& w, const config::method& m) {
+  w.begin_object();
+  w.key("httpMethod");
+  w.string(m.http_method);
+  w.key("authorizationType");
+  w.string("NONE");
+  w.key("apiKeyRequired");
+  w.boolean(m.api_key_required);
+  w.end_object();
+}
+
+void write_stage(json_writer& w, const config::stage& s) {
+  w.begin_object();
+  w.key("stageName");
+  w.string(s.stage_name);
+  w.key("methodSettings");
+  w.begin_object();
+  for (const auto& [setting_key, setting] : s.method_settings) {
+    w.key(setting_key);
+    w.begin_object();
+    if (setting.throttling_burst_limit) {
+      w.key("throttlingBurstLimit");
+      w.integer(*setting.throttling_burst_limit);
+    }
+    if (setting.throttling_rate_limit) {
+      w.key("throttlingRateLimit");
+      w.number(*setting.throttling_rate_limit);
+    }
+    w.end_object();
+  }
+  w.end_object();
+  w.key("cacheClusterEnabled");
+  w.boolean(false);
+  w.key("cacheClusterStatus");
+  w.string("NOT_AVAILABLE");
+  w.key("tracingEnabled");
+  w.boolean(false);
+  w.end_object();
+}
+
+void write_account(json_writer& w, const config::gateway_settings& gateway) {
+  w.begin_object();
+  if (gateway.account_throttle) {
+    w.key("throttleSettings");
+    write_throttle(w, *gateway.account_throttle);
+  }
+  w.key("features");
+  w.begin_array();
+  w.string("UsagePlans");
+  w.end_array();
+  w.key("apiKeyVersion");
+  w.string("4");
+  w.end_object();
+}
+
+}  // namespace ug::gateway::control

@@ -1,0 +1,133 @@
+// GetRestApis, GetRestApi, GetResources, GetResource, GetMethod, GetStages,
+// GetStage and GetAccount over the config document. A stage of the file is
+// a restApis[].stages[] entry (document.stages keeps its api id).
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gateway/control/json_shapes.hpp"
+#include "gateway/control/operations.hpp"
+
+namespace ug::gateway::control {
+
+const config::rest_api* find_rest_api(const config::document& doc, std::string_view id) {
+  for (const config::rest_api& api : doc.rest_apis) {
+    if (api.id == id)
+      return &api;
+  }
+  return nullptr;
+}
+
+const config::resource* find_resource(const config::rest_api& api, std::string_view id) {
+  if (id.empty())
+    return nullptr;
+  for (const config::resource& r : api.resources) {
+    if (r.id == id)
+      return &r;
+  }
+  return nullptr;
+}
+
+const config::stage* find_stage(const config::document& doc, std::string_view api_id,
+                                std::string_view stage_name) {
+  for (const config::stage& s : doc.stages) {
+    if (s.api_id == api_id && s.stage_name == stage_name)
+      return &s;
+  }
+  return nullptr;
+}
+
+control_response rest_api_not_found(std::string_view id) {
+  std::string message(not_found_text::rest_api_prefix);
+  message.append(account_id).append(":").append(id);
+  return error_response(error_code::not_found, message);
+}
+
+control_response get_rest_apis(const operation_context& c) {
+  std::vector<const config::rest_api*> items;
+  for (const config::rest_api& api : c.doc.rest_apis)
+    items.push_back(&api);
+  return list_answer(c, items,
+                     [](json_writer& w, const config::rest_api& api) { write_rest_api(w, api); });
+}
+
+control_response get_rest_api(const operation_context& c) {
+  const std::string_view id = c.route.param("restapi_id");
+  const config::rest_api* api = find_rest_api(c.doc, id);
+  if (api == nullptr)
+    return rest_api_not_found(id);
+  return object_answer([&](json_writer& w) { write_rest_api(w, *api); });
+}
+
+control_response get_resources(const operation_context& c) {
+  const std::string_view id = c.route.param("restapi_id");
+  const config::rest_api* api = find_rest_api(c.doc, id);
+  if (api == nullptr)
+    return rest_api_not_found(id);
+  std::vector<const config::resource*> items;
+  for (const config::resource& r : api->resources)
+    items.push_back(&r);
+  return list_answer(
+      c, items, [api](json_writer& w, const config::resource& r) { write_resource(w, *api, r); });
+}
+
+control_response get_resource(const operation_context& c) {
+  const std::string_view id = c.route.param("restapi_id");
+  const config::rest_api* api = find_rest_api(c.doc, id);
+  if (api == nullptr)
+    return rest_api_not_found(id);
+  const config::resource* r = find_resource(*api, c.route.param("resource_id"));
+  if (r == nullptr)
+    return error_response(error_code::not_found, not_found_text::resource);
+  return object_answer([&](json_writer& w) { write_resource(w, *api, *r); });
+}
+
+control_response get_method(const operation_context& c) {
+  const std::string_view id = c.route.param("restapi_id");
+  const config::rest_api* api = find_rest_api(c.doc, id);
+  if (api == nullptr)
+    return rest_api_not_found(id);
+  const config::resource* r = find_resource(*api, c.route.param("resource_id"));
+  if (r == nullptr)
+    return error_response(error_code::not_found, not_found_text::resource);
+  const std::string_view http_method = c.route.param("http_method");
+  for (const config::method& m : r->methods) {
+    if (m.http_method == http_method)
+      return object_answer([&](json_writer& w) { write_method(w, m); });
+  }
+  return error_response(error_code::not_found, not_found_text::method);
+}
+
+control_response get_stages(const operation_context& c) {
+  // Stages is {"item": [...]} without paging in the model.
+  const std::string_view id = c.route.param("restapi_id");
+  if (find_rest_api(c.doc, id) == nullptr)
+    return rest_api_not_found(id);
+  return object_answer([&](json_writer& w) {
+    w.begin_object();
+    w.key("item");
+    w.begin_array();
+    for (const config::stage& s : c.doc.stages) {
+      if (s.api_id == id)
+        write_stage(w, s);
+    }
+    w.end_array();
+    w.end_object();
+  });
+}
+
+control_response get_stage(const operation_context& c) {
+  const std::string_view id = c.route.param("restapi_id");
+  if (find_rest_api(c.doc, id) == nullptr)
+    return rest_api_not_found(id);
+  const config::stage* s = find_stage(c.doc, id, c.route.param("stage_name"));
+  if (s == nullptr)
+    return error_response(error_code::not_found, not_found_text::stage);
+  return object_answer([&](json_writer& w) { write_stage(w, *s); });
+}
+
+control_response get_account(const operation_context& c) {
+  return object_answer([&](json_writer& w) { write_account(w, c.doc.gateway); });
+}
+
+}  // namespace ug::gateway::control
