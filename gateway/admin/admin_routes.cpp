@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "common/json_string.hpp"
+#include "common/path_segments.hpp"
 
 namespace ug::gateway {
 
@@ -27,19 +28,7 @@ admin_response json_answer(unsigned status, std::string_view field, std::string_
 }
 
 std::vector<std::string_view> admin_routes::split(std::string_view path) {
-  std::vector<std::string_view> out;
-  // "/a/b" -> {"a","b"}; "/" -> {""}; a trailing '/' yields an empty last
-  // segment, so "/metrics/" does not silently alias "/metrics".
-  if (!path.empty() && path.front() == '/')
-    path.remove_prefix(1);
-  for (;;) {
-    const auto slash = path.find('/');
-    out.push_back(path.substr(0, slash));
-    if (slash == std::string_view::npos)
-      break;
-    path.remove_prefix(slash + 1);
-  }
-  return out;
+  return common::split_path_segments(path);
 }
 
 bool admin_routes::matches(const route& r, const std::vector<std::string_view>& segments) {

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "common/path_segments.hpp"
+
 namespace ug::gateway::control {
 namespace {
 
@@ -204,17 +206,7 @@ constexpr std::array operations{
 };
 
 std::vector<std::string_view> split_segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  if (!path.empty() && path.front() == '/')
-    path.remove_prefix(1);
-  for (;;) {
-    const auto slash = path.find('/');
-    out.push_back(path.substr(0, slash));
-    if (slash == std::string_view::npos)
-      break;
-    path.remove_prefix(slash + 1);
-  }
-  return out;
+  return common::split_path_segments(path);
 }
 
 bool is_parameter(std::string_view segment) noexcept {
