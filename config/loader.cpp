@@ -31,18 +31,44 @@ std::vector<std::string> referenced_files(const detail::diagnostics& diag) {
   return files;
 }
 
-load_result load_text(std::string_view json, const std::filesystem::path& base_dir) {
+std::size_t object_count(const document& doc) {
+  return doc.rest_apis.size() + doc.usage_plans.size() + doc.api_keys.size() +
+         doc.usage_plan_keys.size();
+}
+
+/// Errors name an overlay by its name; "" would pass for the main file.
+std::string_view overlay_name(const overlay& extra) {
+  return extra.name.empty() ? std::string_view("overlay") : std::string_view(extra.name);
+}
+
+load_result load_text(std::string_view json, const overlay& extra,
+                      const std::filesystem::path& base_dir) {
   load_result result;
   detail::diagnostics diag;
   common::sha256_hasher hasher;
   {
     detail::json_reader reader(diag, hasher, base_dir);
-    if (const auto root = reader.parse_main(json)) {
-      detail::parsed_document parsed = detail::parse_document(reader, *root);
+    const auto root = reader.parse_main(json);
+    detail::parsed_document parsed;
+    if (root)
+      parsed = detail::parse_document(reader, *root);
+    // Taken before the overlay registers itself as the last file.
+    std::vector<std::string> files = referenced_files(diag);
+    // An overlay is read even when the main document is not JSON, so that
+    // its own errors are reported at once too.
+    const std::size_t errors_before = diag.count();
+    const std::size_t objects_before = object_count(parsed.doc);
+    if (const auto overlay_root = reader.parse_overlay(overlay_name(extra), extra.json))
+      detail::parse_overlay(reader, *overlay_root, parsed);
+    // One that adds nothing (the store's state with no rows) leaves the
+    // load, hash included, as it is without one.
+    if (diag.count() != errors_before || object_count(parsed.doc) != objects_before)
+      hasher.update(extra.json);
+    if (root) {
       detail::validate(parsed, diag);
       if (diag.empty()) {
         result.doc = std::move(parsed.doc);
-        result.doc->source_files = referenced_files(diag);
+        result.doc->source_files = std::move(files);
       }
     }
   }
@@ -75,10 +101,15 @@ std::string config_error::to_string() const {
 }
 
 load_result load_string(std::string_view json, const std::filesystem::path& base_dir) {
+  return load_string(json, overlay{}, base_dir);
+}
+
+load_result load_string(std::string_view json, const overlay& extra,
+                        const std::filesystem::path& base_dir) {
   // The contract is "never throws": a broken configuration (or memory running
   // out while reading a huge one) must come back as errors.
   try {
-    return load_text(json, base_dir);
+    return load_text(json, extra, base_dir);
   } catch (const std::bad_alloc&) {
     return failure("out of memory while loading the configuration");
   } catch (const std::exception& e) {
@@ -87,6 +118,10 @@ load_result load_string(std::string_view json, const std::filesystem::path& base
 }
 
 load_result load_file(const std::filesystem::path& path) {
+  return load_file(path, overlay{});
+}
+
+load_result load_file(const std::filesystem::path& path, const overlay& extra) {
   try {
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (f == nullptr)
@@ -108,7 +143,7 @@ load_result load_file(const std::filesystem::path& path) {
     if (read_error)
       return failure("cannot read configuration file '" + path.string() +
                      "': " + std::strerror(saved_errno));
-    load_result result = load_text(text, path.parent_path());
+    load_result result = load_text(text, extra, path.parent_path());
     if (result.doc)
       result.doc->source_files.insert(result.doc->source_files.begin(), path.string());
     return result;

@@ -158,15 +158,35 @@ void quota_counter::refund(std::int64_t period_index, std::int64_t count) noexce
   }
 }
 
-void quota_counter::set_remaining(const quota_params& p, std::int64_t now_utc_ns,
-                                  std::int64_t remaining) noexcept {
-  const period_bounds now_period = current_period(p, now_utc_ns);
-  const std::int64_t limit = effective_limit(p, now_period.index);
+std::int64_t quota_counter::used_leaving(const quota_params& p, std::int64_t period_index,
+                                         std::int64_t remaining) noexcept {
+  const std::int64_t limit = effective_limit(p, period_index);
   const std::int64_t wanted = std::clamp<std::int64_t>(remaining, 0, max_used);
   // A negative count is an extension: remaining = limit - used > limit.
-  const std::int64_t used = std::clamp(limit - wanted, min_used, max_used);
-  // An administrative override: it replaces whatever was counted concurrently.
-  word_.store(pack(now_period.index, used), std::memory_order_relaxed);
+  return std::clamp(limit - wanted, min_used, max_used);
+}
+
+quota_set_result quota_counter::set_remaining(const quota_params& p, std::int64_t now_utc_ns,
+                                              std::int64_t remaining) noexcept {
+  const period_bounds now_period = current_period(p, now_utc_ns);
+  const std::int64_t used = used_leaving(p, now_period.index, remaining);
+  std::uint64_t word = word_.load(std::memory_order_relaxed);
+  for (;;) {
+    const std::int64_t ahead = periods_ahead(word, now_period.index);
+    if (ahead > 0) {
+      // Writing our period's tag would move the counter back and drop what
+      // was counted in the later one; the set belonged to a period that ended.
+      const std::int64_t found = used_of_word(word);
+      return quota_set_result{false, now_period.index + ahead, found, found};
+    }
+    const std::int64_t before = ahead == 0 ? used_of_word(word) : 0;
+    // A CAS rather than a store: the caller learns exactly which count it
+    // replaced (the journal still owes those requests to the day's usage).
+    if (word_.compare_exchange_weak(word, pack(now_period.index, used), std::memory_order_relaxed,
+                                    std::memory_order_relaxed)) {
+      return quota_set_result{true, now_period.index, before, used};
+    }
+  }
 }
 
 quota_result quota_counter::peek(const quota_params& p, std::int64_t now_utc_ns) const noexcept {

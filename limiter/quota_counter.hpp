@@ -18,6 +18,20 @@ struct quota_params {
   std::int64_t first_period_index = 0;      ///< index of the period the plan started in
 };
 
+/// What set_remaining did.
+struct quota_set_result {
+  /// False when the counter already counts in a period later than the one
+  /// containing the caller's reading (a worker with a newer reading crossed
+  /// the boundary first): that period starts afresh, so nothing is changed.
+  bool applied = false;
+  std::int64_t period_index = 0;  ///< the period set (or the later one found)
+  /// Counted in that period just before the set (0 when it held an older
+  /// period): the requests the set replaced.
+  std::int64_t used_before = 0;
+  /// The count the set left, limit - remaining (negative: an extension).
+  std::int64_t used_after = 0;
+};
+
 struct quota_result {
   bool allowed = false;
   std::int64_t limit = 0;           ///< effective limit of the current period
@@ -48,10 +62,19 @@ class quota_counter {
   /// the one-request refund does `count` times (the count stops at the
   /// field's minimum); a no-op for a past period or a count below 1.
   void refund(std::int64_t period_index, std::int64_t count) noexcept;
-  /// Thread-safe. AWS UpdateUsage: sets what remains in the current period
-  /// (may exceed the limit: a temporary extension; may be 0).
-  void set_remaining(const quota_params& p, std::int64_t now_utc_ns,
-                     std::int64_t remaining) noexcept;
+  /// Thread-safe, lock-free, never throws. AWS UpdateUsage: sets what
+  /// remains in the period containing `now_utc_ns` (more than the limit: a
+  /// temporary extension; 0 stops the key; below 0 reads as 0). One CAS, so
+  /// each request counted concurrently is either before it (replaced, and
+  /// in used_before) or after it (counted against the new remaining): none
+  /// is lost, doubled or admitted beyond what was set. Never moves the
+  /// counter back to an older period (then applied is false).
+  quota_set_result set_remaining(const quota_params& p, std::int64_t now_utc_ns,
+                                 std::int64_t remaining) noexcept;
+  /// Pure. The count set_remaining leaves for `remaining` in `period_index`
+  /// (the period's effective limit minus it, within the 40-bit count).
+  [[nodiscard]] static std::int64_t used_leaving(const quota_params& p, std::int64_t period_index,
+                                                 std::int64_t remaining) noexcept;
   /// Thread-safe. What try_consume would report, without counting.
   [[nodiscard]] quota_result peek(const quota_params& p, std::int64_t now_utc_ns) const noexcept;
   /// Thread-safe. Requests counted in the period containing now (0 after roll-over).

@@ -4,6 +4,7 @@
 // a reservation written to disk ahead of the in-memory count; a count beyond
 // it would not survive a crash, so such a request is not admitted until the
 // reservation covers it (docs/semantics.md, "Durable usage").
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 
@@ -14,28 +15,42 @@ namespace ug::limiter {
 struct key_plan_state;
 
 /// A durable reservation packed in one word: [ period tag : 24 | reserved : 40 ],
-/// so the period and the count it covers always change together.
+/// so the period and the count it covers always change together. `reserved`
+/// is signed (two's complement, like the quota counter's count): after an
+/// UpdateUsage extension the count, and so what is reserved ahead of it, may
+/// be below zero.
 struct durable_reservation {
   std::int64_t period_index = 0;
   std::int64_t reserved = 0;
 
   static constexpr int reserved_bits = 40;
+  static constexpr std::int64_t max_reserved = (std::int64_t{1} << (reserved_bits - 1)) - 1;
+  static constexpr std::int64_t min_reserved = -(std::int64_t{1} << (reserved_bits - 1));
+
   [[nodiscard]] static constexpr std::uint64_t pack(std::int64_t period_index,
                                                     std::int64_t reserved) noexcept {
-    const std::uint64_t tag = static_cast<std::uint64_t>(period_index) & ((1ULL << 24) - 1);
-    const std::uint64_t count =
-        static_cast<std::uint64_t>(reserved < 0 ? 0 : reserved) & ((1ULL << reserved_bits) - 1);
-    return (tag << reserved_bits) | count;
+    const std::int64_t r = std::clamp(reserved, min_reserved, max_reserved);
+    return (tag_of(period_index) << reserved_bits) |
+           (static_cast<std::uint64_t>(r) & ((1ULL << reserved_bits) - 1));
   }
-  /// True when `word` covers `used` requests in `period_index` (0: nothing reserved yet).
+  /// True when `word` holds a reservation for `period_index` (0: nothing reserved yet).
+  [[nodiscard]] static constexpr bool in_period(std::uint64_t word,
+                                                std::int64_t period_index) noexcept {
+    return word != 0 && (word >> reserved_bits) == tag_of(period_index);
+  }
+  /// The count `word` reserves (meaningful only for the period it is in_period of).
+  [[nodiscard]] static constexpr std::int64_t reserved_of(std::uint64_t word) noexcept {
+    return static_cast<std::int64_t>(word << (64 - reserved_bits)) >> (64 - reserved_bits);
+  }
+  /// True when `word` covers `used` requests in `period_index`.
   [[nodiscard]] static constexpr bool covers(std::uint64_t word, std::int64_t period_index,
                                              std::int64_t used) noexcept {
-    if (word == 0) {
-      return false;
-    }
-    const std::uint64_t tag = static_cast<std::uint64_t>(period_index) & ((1ULL << 24) - 1);
-    const auto reserved = static_cast<std::int64_t>(word & ((1ULL << reserved_bits) - 1));
-    return (word >> reserved_bits) == tag && used <= reserved;
+    return in_period(word, period_index) && used <= reserved_of(word);
+  }
+
+ private:
+  static constexpr std::uint64_t tag_of(std::int64_t period_index) noexcept {
+    return static_cast<std::uint64_t>(period_index) & ((1ULL << 24) - 1);
   }
 };
 

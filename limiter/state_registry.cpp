@@ -182,6 +182,20 @@ std::shared_ptr<key_plan_state> state_registry::key_plan(std::string_view plan_i
   return impl_->find_or_create<key_plan_state>(kind::key_plan, id);
 }
 
+std::shared_ptr<key_plan_state> state_registry::find_key_plan(std::string_view plan_id,
+                                                              std::string_view key_id) const {
+  const std::string id = key_plan_id(plan_id, key_id);
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->slots.empty()) {
+    return nullptr;
+  }
+  const std::uint32_t s = impl_->slots[impl_->find_slot(kind::key_plan, id)];
+  if (s == 0) {
+    return nullptr;
+  }
+  return std::static_pointer_cast<key_plan_state>(impl_->entries[s - 1].object);
+}
+
 std::size_t state_registry::collect_unused() {
   std::lock_guard lock(impl_->mutex);
   return impl_->collect();

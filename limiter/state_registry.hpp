@@ -38,6 +38,11 @@ class state_registry {
   std::shared_ptr<gcra_bucket> bucket(std::string_view id);
   /// Thread-safe (internal mutex). State of (plan, key), created on first use.
   std::shared_ptr<key_plan_state> key_plan(std::string_view plan_id, std::string_view key_id);
+  /// Thread-safe (internal mutex; not for the hot path). State of (plan,
+  /// key) if some compile created it, else null; never creates one (the
+  /// control plane looks keys up by id without leaving state behind).
+  [[nodiscard]] std::shared_ptr<key_plan_state> find_key_plan(std::string_view plan_id,
+                                                              std::string_view key_id) const;
   /// Thread-safe. Drops entries no snapshot references any more (call after a swap).
   std::size_t collect_unused();
   /// Thread-safe. Number of live entries.

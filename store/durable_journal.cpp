@@ -10,13 +10,10 @@
 namespace ug::store {
 namespace {
 
-constexpr std::uint64_t reserved_mask =
-    (std::uint64_t{1} << limiter::durable_reservation::reserved_bits) - 1;
-
 std::int64_t reserved_of(std::uint64_t word, std::int64_t period_index) noexcept {
   // Only meaningful for the period it was written for.
-  return limiter::durable_reservation::covers(word, period_index, 0)
-             ? static_cast<std::int64_t>(word & reserved_mask)
+  return limiter::durable_reservation::in_period(word, period_index)
+             ? limiter::durable_reservation::reserved_of(word)
              : 0;
 }
 
@@ -130,11 +127,57 @@ void durable_journal::note_failure(const char* doing, const char* why) noexcept 
   }
 }
 
+durable_journal::pending_write durable_journal::pending_for(const entry& e,
+                                                            const limiter::key_plan_state& state,
+                                                            limiter::instant now,
+                                                            bool exact) const noexcept {
+  const limiter::period_bounds bounds =
+      limiter::period_containing(e.params.period, e.params.start_day_offset, now.utc_ns);
+  const std::int64_t used = state.quota.used(e.params, now.utc_ns);
+  const std::uint64_t word = state.durable_reserved.load(std::memory_order_acquire);
+  const std::int64_t chunk = chunk_for(e.params);
+  const std::int64_t reserved_before = reserved_of(word, bounds.index);
+  std::int64_t reserved = reserved_before;
+  if (exact) {
+    reserved = used;
+  } else if ((used > 0 || limiter::durable_reservation::in_period(word, bounds.index)) &&
+             !limiter::durable_reservation::covers(word, bounds.index, used + chunk / 2)) {
+    // A count at or below 0 with a reservation is a key an UpdateUsage
+    // extended: it is counting, so it is reserved ahead like any other.
+    reserved = used + chunk;
+  }
+  const bool same_period = bounds.index == e.written_period;
+  pending_write out;
+  out.needed = true;
+  if (same_period && used == e.written_used && reserved == reserved_before && e.pending_used == 0 &&
+      !exact) {
+    out.needed = false;
+  }
+  if (!same_period && used == 0 && e.pending_used == 0) {
+    out.needed = false;  // nothing counted in this period yet
+  }
+  quota_write& w = out.row;
+  w.plan_id = e.plan_id;
+  w.key_id = e.key_id;
+  w.period_index = bounds.index;
+  w.used = used;
+  w.reserved = reserved;
+  w.day = utc_day_of(now.utc_ns);
+  // Requests counted between the last flush and a period roll-over are
+  // attributed to the new period's day (at most one interval's worth).
+  w.used_delta = (same_period ? used - e.written_used : used) + e.pending_used;
+  w.quota_limit =
+      e.params.limit -
+      (bounds.index == e.params.first_period_index ? e.params.first_period_reduction : 0);
+  w.remaining = std::max<std::int64_t>(0, w.quota_limit - used);
+  w.period_end_utc_ns = bounds.end_utc_ns;
+  return out;
+}
+
 bool durable_journal::flush(bool exact) noexcept {
   std::lock_guard lock(mutex_);  // as in reserve_now: until a failure is noted
   try {
     const limiter::instant now = clock_.now();
-    const std::int64_t day = utc_day_of(now.utc_ns);
     std::vector<quota_write> rows;
     struct publish {
       limiter::key_plan_state* state;
@@ -149,43 +192,12 @@ bool durable_journal::flush(bool exact) noexcept {
         gone.push_back(ptr);  // key removed from the plan (or the plan deleted)
         continue;
       }
-      const limiter::period_bounds bounds =
-          limiter::period_containing(e.params.period, e.params.start_day_offset, now.utc_ns);
-      const std::int64_t used = state->quota.used(e.params, now.utc_ns);
-      const std::uint64_t word = state->durable_reserved.load(std::memory_order_acquire);
-      const std::int64_t chunk = chunk_for(e.params);
-      std::int64_t reserved = reserved_of(word, bounds.index);
-      if (exact) {
-        reserved = used;
-      } else if (used > 0 &&
-                 !limiter::durable_reservation::covers(word, bounds.index, used + chunk / 2)) {
-        reserved = used + chunk;
-      }
-      const bool same_period = bounds.index == e.written_period;
-      if (same_period && used == e.written_used && reserved == reserved_of(word, bounds.index) &&
-          !exact) {
+      const pending_write p = pending_for(e, *state, now, exact);
+      if (!p.needed) {
         continue;
       }
-      if (!same_period && used == 0) {
-        continue;  // nothing counted in this period yet
-      }
-      quota_write w;
-      w.plan_id = e.plan_id;
-      w.key_id = e.key_id;
-      w.period_index = bounds.index;
-      w.used = used;
-      w.reserved = reserved;
-      w.day = day;
-      // Requests counted between the last flush and a period roll-over are
-      // attributed to the new period's day (at most one interval's worth).
-      w.used_delta = same_period ? used - e.written_used : used;
-      w.quota_limit =
-          e.params.limit -
-          (bounds.index == e.params.first_period_index ? e.params.first_period_reduction : 0);
-      w.remaining = std::max<std::int64_t>(0, w.quota_limit - used);
-      w.period_end_utc_ns = bounds.end_utc_ns;
-      rows.push_back(w);
-      publishes.push_back(publish{state.get(), &e, bounds.index, used, reserved});
+      rows.push_back(p.row);
+      publishes.push_back(publish{state.get(), &e, p.row.period_index, p.row.used, p.row.reserved});
     }
     if (rows.empty() && failing_.load(std::memory_order_relaxed)) {
       // Nothing was written, so nothing says the store works again (and
@@ -201,6 +213,7 @@ bool durable_journal::flush(bool exact) noexcept {
       }
       p.e->written_period = p.period;
       p.e->written_used = p.used;
+      p.e->pending_used = 0;
     }
     for (const limiter::key_plan_state* ptr : gone) {
       entries_.erase(ptr);

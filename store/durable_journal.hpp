@@ -35,6 +35,27 @@ struct quota_binding {
   std::shared_ptr<limiter::key_plan_state> state;
 };
 
+/// A key a usage read reports on: its id and its live state (null: none,
+/// then only what the store holds).
+struct usage_key {
+  std::string_view key_id;
+  const limiter::key_plan_state* state = nullptr;
+};
+
+/// What set_remaining did.
+struct remaining_set {
+  enum class outcome {
+    applied,        ///< live and committed
+    not_tracked,    ///< no quota of a snapshot counts this state (a plan without quota)
+    store_failing,  ///< the store failed and has not recovered: nothing was tried or changed
+    store_failed,   ///< the write failed now: nothing changed
+  };
+  outcome result = outcome::not_tracked;
+  std::string message;                ///< why, when the store failed
+  std::int64_t period_first_day = 0;  ///< UTC day the current period began (applied)
+  std::int64_t today = 0;             ///< UTC day of the set (applied)
+};
+
 struct journal_settings {
   std::chrono::milliseconds flush_interval{1000};
   std::int64_t reserve_chunk = 0;  ///< 0: max(64, 1 % of each quota's limit)
@@ -71,6 +92,21 @@ class durable_journal final : public limiter::quota_journal, public limiter::pla
   /// Stops the writer and commits exact counts (clean shutdown: call after the
   /// workers stopped). Not thread-safe: from the owner. Returns flush's result.
   bool stop() noexcept;
+  /// Thread-safe (the control plane's thread while workers count; takes the
+  /// journal's lock for one bounded read). AWS GetUsage, current: for each
+  /// of `keys` the store's daily series over [from_day, to_day] with what
+  /// was counted since the last flush added to today, as a flush now would
+  /// write it (docs/control-plane.md, "GetUsage and UpdateUsage"). A key
+  /// with neither rows nor tracked state is absent. Throws sqlite_error.
+  [[nodiscard]] daily_usage live_usage(std::string_view plan_id, const std::vector<usage_key>& keys,
+                                       std::int64_t from_day, std::int64_t to_day);
+  /// Thread-safe (the control plane's thread while workers count), never
+  /// throws. AWS UpdateUsage: sets what remains of the current period for
+  /// `state`, committed before it returns (a crash after `applied` restores
+  /// it exactly) and live at once (the next request counts against it).
+  /// Requests of this key that count while the row is written wait for it.
+  remaining_set set_remaining(const limiter::key_plan_state& state,
+                              std::int64_t remaining) noexcept;
   /// Thread-safe (control thread, from compile). The start the store holds
   /// for `plan_id`. Throws store_error naming the file and the fix.
   [[nodiscard]] std::optional<std::int64_t> recorded_start(std::string_view plan_id) override;
@@ -91,7 +127,20 @@ class durable_journal final : public limiter::quota_journal, public limiter::pla
     std::weak_ptr<limiter::key_plan_state> state;
     std::int64_t written_period = INT64_MIN;  ///< of the last committed row
     std::int64_t written_used = 0;
+    /// Requests counted before an UpdateUsage replaced their count and not
+    /// yet in a daily row: the next flush adds them to its day.
+    std::int64_t pending_used = 0;
   };
+  /// What a flush at `now` writes for `e`: `needed` is false when nothing
+  /// changed since its last commit. With mutex_ held.
+  struct pending_write {
+    quota_write row;
+    bool needed = false;
+  };
+  pending_write pending_for(const entry& e, const limiter::key_plan_state& state,
+                            limiter::instant now, bool exact) const noexcept;
+  /// With mutex_ held. The tracked entry of `state`, or null.
+  entry* tracked_entry(const limiter::key_plan_state& state) noexcept;
 
   void run();
   bool reserve_now(limiter::key_plan_state& state, const limiter::quota_params& params,

@@ -1,51 +1,18 @@
 #include "store/usage_report.hpp"
 
-#include "common/civil_date.hpp"
 #include "common/json_string.hpp"
-
-#include <charconv>
-#include <cstdio>
+#include "common/utc_day.hpp"
 
 namespace ug::store {
-namespace {
 
 using common::append_json_string;
-using common::civil_from_days;
-using common::days_from_civil;
-
-bool read_digits(std::string_view text, unsigned& out) noexcept {
-  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc{} && p == text.data() + text.size();
-}
-
-}  // namespace
 
 std::optional<std::int64_t> parse_utc_day(std::string_view text) noexcept {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
-    return std::nullopt;
-  }
-  unsigned y = 0;
-  unsigned m = 0;
-  unsigned d = 0;
-  if (!read_digits(text.substr(0, 4), y) || !read_digits(text.substr(5, 2), m) ||
-      !read_digits(text.substr(8, 2), d) || m < 1 || m > 12 || d < 1) {
-    return std::nullopt;
-  }
-  const std::int64_t day = days_from_civil(y, m, d);
-  // Rejects 2023-02-30 and the like: the day must map back to itself.
-  const common::civil_date back = civil_from_days(day);
-  if (back.year != y || back.month != m || back.day != d) {
-    return std::nullopt;
-  }
-  return day;
+  return common::parse_utc_day(text);
 }
 
 std::string format_utc_day(std::int64_t day) {
-  const common::civil_date date = civil_from_days(day);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(date.year), date.month,
-                date.day);
-  return buf;
+  return common::format_utc_day(day);
 }
 
 std::string get_usage_json(std::string_view plan_id, std::int64_t from_day, std::int64_t to_day,

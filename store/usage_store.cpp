@@ -10,6 +10,7 @@
 #include <cstring>
 #include <system_error>
 
+#include "common/utc_day.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
 
@@ -67,14 +68,60 @@ int lock_directory(const std::filesystem::path& dir) {
   return fd;
 }
 
+/// One daily_usage row of a key.
+struct day_row {
+  std::int64_t day, used, remaining, limit, period_end_utc_ns;
+};
+
+/// One [used, remaining] pair per day of [from_day, to_day] from a key's
+/// rows (sorted by day, any before the range included). Days without
+/// requests report 0 used and the remaining carried over, or the full limit
+/// once a new period started.
+std::vector<std::pair<std::int64_t, std::int64_t>> series_of(const std::vector<day_row>& rows,
+                                                             std::int64_t from_day,
+                                                             std::int64_t to_day) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> series;
+  series.reserve(static_cast<std::size_t>(to_day - from_day + 1));
+  std::size_t next = 0;
+  const day_row* last = nullptr;  // the latest row on or before the current day
+  for (std::int64_t day = from_day; day <= to_day; ++day) {
+    while (next < rows.size() && rows[next].day <= day) {
+      last = &rows[next++];
+    }
+    if (last != nullptr && last->day == day) {
+      series.emplace_back(last->used, std::max<std::int64_t>(0, last->remaining));
+    } else if (last != nullptr && day * ns_per_day < last->period_end_utc_ns) {
+      series.emplace_back(0, std::max<std::int64_t>(0, last->remaining));
+    } else {
+      // A new period began since the last request (or none yet): the full
+      // limit as last known.
+      const std::int64_t limit = last != nullptr ? last->limit : rows.front().limit;
+      series.emplace_back(0, std::max<std::int64_t>(0, limit));
+    }
+  }
+  return series;
+}
+
+/// `rows` (sorted by day) as they would read after `w` was written: its
+/// requests added to its day's row, whose remaining, limit and period end
+/// it replaces (what the daily upsert does).
+void merge_unflushed(std::vector<day_row>& rows, const quota_write& w) {
+  auto at = std::lower_bound(rows.begin(), rows.end(), w.day,
+                             [](const day_row& r, std::int64_t day) { return r.day < day; });
+  if (at != rows.end() && at->day == w.day) {
+    at->used += w.used_delta;
+    at->remaining = w.remaining;
+    at->limit = w.quota_limit;
+    at->period_end_utc_ns = w.period_end_utc_ns;
+    return;
+  }
+  rows.insert(at, day_row{w.day, w.used_delta, w.remaining, w.quota_limit, w.period_end_utc_ns});
+}
+
 }  // namespace
 
 std::int64_t utc_day_of(std::int64_t utc_ns) noexcept {
-  std::int64_t day = utc_ns / ns_per_day;
-  if (utc_ns % ns_per_day < 0) {
-    --day;
-  }
-  return day;
+  return common::utc_day_of_ns(utc_ns);
 }
 
 struct usage_store::impl {
@@ -277,37 +324,76 @@ daily_usage usage_store::usage_for(std::string_view plan_id, std::optional<std::
   }
   s.bind(3, to_day);
 
-  struct row {
-    std::int64_t day, used, remaining, limit, period_end_utc_ns;
-  };
-  std::map<std::string, std::vector<row>> by_key;
+  std::map<std::string, std::vector<day_row>> by_key;
   while (s.step()) {
-    by_key[s.column_text(0)].push_back(row{s.column_int64(1), s.column_int64(2), s.column_int64(3),
-                                           s.column_int64(4), s.column_int64(5)});
+    by_key[s.column_text(0)].push_back(day_row{s.column_int64(1), s.column_int64(2),
+                                               s.column_int64(3), s.column_int64(4),
+                                               s.column_int64(5)});
   }
-  const auto days = static_cast<std::size_t>(to_day - from_day + 1);
   for (const auto& [key, rows] : by_key) {
-    std::vector<std::pair<std::int64_t, std::int64_t>>& series = out[key];
-    series.reserve(days);
-    std::size_t next = 0;
-    const row* last = nullptr;  // the latest row on or before the current day
-    for (std::int64_t day = from_day; day <= to_day; ++day) {
-      while (next < rows.size() && rows[next].day <= day) {
-        last = &rows[next++];
+    out[key] = series_of(rows, from_day, to_day);
+  }
+  return out;
+}
+
+daily_usage usage_store::usage_of_keys(std::string_view plan_id,
+                                       const std::vector<std::string_view>& key_ids,
+                                       std::int64_t from_day, std::int64_t to_day,
+                                       const std::vector<quota_write>& unflushed) {
+  daily_usage out;
+  if (to_day < from_day) {
+    return out;
+  }
+  // Per key: the rows of the range and the last one before it (what a day
+  // without requests at the range's start carries over), not its history.
+  statement s(impl_->db,
+              "SELECT day, used, remaining, quota_limit, period_end_utc_ns FROM daily_usage "
+              "WHERE plan_id = ?1 AND key_id = ?2 AND day >= ?3 AND day <= ?4 "
+              "UNION ALL SELECT * FROM (SELECT day, used, remaining, quota_limit, "
+              "period_end_utc_ns FROM daily_usage WHERE plan_id = ?1 AND key_id = ?2 AND "
+              "day < ?3 ORDER BY day DESC LIMIT 1) ORDER BY 1");
+  std::vector<day_row> rows;
+  for (const std::string_view key : key_ids) {
+    rows.clear();
+    s.bind(1, plan_id).bind(2, key).bind(3, from_day).bind(4, to_day);
+    while (s.step()) {
+      rows.push_back(day_row{s.column_int64(0), s.column_int64(1), s.column_int64(2),
+                             s.column_int64(3), s.column_int64(4)});
+    }
+    s.reset();
+    for (const quota_write& w : unflushed) {
+      if (w.key_id == key && w.day <= to_day) {
+        merge_unflushed(rows, w);
       }
-      if (last != nullptr && last->day == day) {
-        series.emplace_back(last->used, std::max<std::int64_t>(0, last->remaining));
-      } else if (last != nullptr && day * ns_per_day < last->period_end_utc_ns) {
-        series.emplace_back(0, std::max<std::int64_t>(0, last->remaining));
-      } else {
-        // A new period began since the last request (or none yet): the full
-        // limit as last known.
-        const std::int64_t limit = last != nullptr ? last->limit : rows.front().limit;
-        series.emplace_back(0, std::max<std::int64_t>(0, limit));
-      }
+    }
+    if (!rows.empty()) {
+      out[std::string(key)] = series_of(rows, from_day, to_day);
     }
   }
   return out;
+}
+
+void usage_store::write_remaining(const quota_write& row, std::int64_t remaining,
+                                  std::int64_t set_utc_ns) {
+  impl& self = *impl_;
+  write_transaction(self.db, [&] {
+    statement& quota = *self.upsert_quota_exact;
+    quota.bind(1, row.plan_id).bind(2, row.key_id).bind(3, row.period_index);
+    quota.bind(4, row.used).bind(5, row.reserved);
+    quota.run();
+    self.upsert_daily->bind(1, row.plan_id).bind(2, row.key_id).bind(3, row.day);
+    self.upsert_daily->bind(4, row.used_delta).bind(5, row.remaining).bind(6, row.quota_limit);
+    self.upsert_daily->bind(7, row.period_end_utc_ns);
+    self.upsert_daily->run();
+    statement set(self.db,
+                  "INSERT INTO remaining_overrides (plan_id, key_id, period_index, remaining, "
+                  "set_utc_ns) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (plan_id, key_id, "
+                  "period_index) DO UPDATE SET remaining = excluded.remaining, "
+                  "set_utc_ns = excluded.set_utc_ns");
+    set.bind(1, row.plan_id).bind(2, row.key_id).bind(3, row.period_index);
+    set.bind(4, remaining).bind(5, set_utc_ns);
+    set.run();
+  });
 }
 
 std::int64_t usage_store::version() {

@@ -89,6 +89,21 @@ class usage_store {
   [[nodiscard]] daily_usage usage_for(std::string_view plan_id,
                                       std::optional<std::string_view> key_id, std::int64_t from_day,
                                       std::int64_t to_day);
+  /// AWS GetUsage for the keys of one page, current: for each of `key_ids`
+  /// with a row or an entry in `unflushed`, the series usage_for gives, as
+  /// if `unflushed` (what a journal flush would write now; at most one per
+  /// key) had been written. Reads only the rows it needs: per key those of
+  /// the range and the last one before it. Throws sqlite_error.
+  [[nodiscard]] daily_usage usage_of_keys(std::string_view plan_id,
+                                          const std::vector<std::string_view>& key_ids,
+                                          std::int64_t from_day, std::int64_t to_day,
+                                          const std::vector<quota_write>& unflushed);
+  /// AWS UpdateUsage, in one transaction: the quota row of `row`'s period
+  /// set to exactly row.used and row.reserved (a set may lower either), the
+  /// day's row (row.used_delta added, its remaining and limit replaced), and
+  /// the set itself in remaining_overrides (`remaining` as asked, at
+  /// `set_utc_ns`). Throws sqlite_error (the transaction is rolled back).
+  void write_remaining(const quota_write& row, std::int64_t remaining, std::int64_t set_utc_ns);
   [[nodiscard]] std::int64_t version();
   [[nodiscard]] const std::filesystem::path& file() const noexcept { return file_; }
 

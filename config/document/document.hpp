@@ -42,6 +42,8 @@ struct usage_plan {
   std::vector<api_stage> api_stages;
   std::optional<throttle_settings> throttle;
   std::optional<quota_settings> quota;
+  std::map<std::string, std::string> tags;  // tags: at most 50, key 1..128 chars, value 0..256
+  std::string product_code;                 // productCode (AWS Marketplace)
 };
 
 struct api_key {
@@ -52,6 +54,9 @@ struct api_key {
   bool enabled = false;  // AWS CreateApiKey default is false; get-api-keys always prints it
   std::string customer_id;
   std::string description;
+  std::optional<std::int64_t> created_date_s;       // createdDate, seconds since the epoch
+  std::optional<std::int64_t> last_updated_date_s;  // lastUpdatedDate, seconds since the epoch
+  std::map<std::string, std::string> tags;  // tags: at most 50, key 1..128 chars, value 0..256
 };
 
 struct usage_plan_key {  // usagePlanKeys[]: {usagePlanId, keyId}
@@ -120,11 +125,22 @@ struct listener_settings {
 };
 
 struct admin_settings {               // gateway.admin
-  std::string address = "127.0.0.1";  // numeric; non-loopback only with a token
+  std::string address = "127.0.0.1";  // numeric; non-loopback only with a token and credentials
   std::uint16_t port = 9080;
   /// SHA-256 of the bearer token (authToken or the content of authTokenFile):
   /// the token itself is never kept. Unset: no authentication (loopback only).
   std::optional<common::sha256_digest> auth_token_sha256;
+  /// gateway.admin.credentials: the one AWS key pair whose SigV4 signature
+  /// the control plane and POST /reload require.
+  struct key_pair {
+    std::string access_key_id;
+    /// Kept as it is because the HMAC chain needs it; never logged, never in
+    /// an error message or a metric.
+    std::string secret_access_key;
+    bool operator==(const key_pair&) const = default;
+  };
+  /// Unset: no signature is checked.
+  std::optional<key_pair> credentials;
   bool operator==(const admin_settings&) const = default;
 };
 

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/sha256.hpp"
+#include "config/document/aws_metadata.hpp"
 #include "config/document/document_parser_impl.hpp"
 
 namespace ug::config::detail {
@@ -17,18 +18,11 @@ using std::string_view;
 
 // Member names per object. `*_ignored` are members AWS prints (get-* output)
 // that the gateway has no use for: accepted so that CLI output drops in as is.
-constexpr string_view api_key_fields[] = {"id",      "name",       "value",      "valueSha256",
-                                          "enabled", "customerId", "description"};
-constexpr string_view api_key_ignored[] = {"createdDate", "lastUpdatedDate", "stageKeys", "tags"};
+constexpr string_view api_key_fields[] = {
+    "id",         "name",        "value",       "valueSha256",     "enabled",
+    "customerId", "description", "createdDate", "lastUpdatedDate", "tags"};
+constexpr string_view api_key_ignored[] = {"stageKeys"};
 constexpr string_view plan_key_fields[] = {"id", "type", "value", "name"};
-
-std::size_t utf8_length(string_view text) noexcept {
-  std::size_t length = 0;
-  for (const char c : text)
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80)
-      ++length;
-  return length;
-}
 
 bool printable_ascii(string_view s) noexcept {
   for (const char c : s)
@@ -58,6 +52,12 @@ void document_parser::read_api_key(dom::element v) {
     } else if (name == "enabled") {
       if (auto b = r_.boolean(e))
         key.enabled = *b;
+    } else if (name == "createdDate") {
+      key.created_date_s = read_aws_timestamp(r_, e);
+    } else if (name == "lastUpdatedDate") {
+      key.last_updated_date_s = read_aws_timestamp(r_, e);
+    } else if (name == "tags") {
+      key.tags = read_aws_tags(r_, e);
     } else if (name == "value") {
       has_value = true;
       const auto s = r_.string(e);

@@ -1,11 +1,13 @@
 // The "gateway" section: process settings, the data and admin listeners, and
-// the admin token.
+// the admin token and AWS credentials.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "common/sha256.hpp"
+#include "config/document/admin_credentials.hpp"
 #include "config/document/admin_token.hpp"
 #include "config/document/document_parser_impl.hpp"
 #include "config/document/ip_address.hpp"
@@ -38,13 +40,72 @@ constexpr string_view gateway_fields[] = {"listener",
                                           "metricsKeySeries",
                                           "reloadOnFileChange"};
 constexpr string_view listener_fields[] = {"address", "port"};
-constexpr string_view admin_fields[] = {"address", "port", "authToken", "authTokenFile"};
+constexpr string_view admin_fields[] = {"address", "port", "authToken", "authTokenFile",
+                                        "credentials"};
+constexpr string_view credentials_fields[] = {"accessKeyId", "secretAccessKey",
+                                              "secretAccessKeyFile"};
 
 constexpr string_view offset_meaning_names[] = {"startDay", "initialRequests"};
 constexpr string_view state_failure_names[] = {"closed", "open"};
 
-// A token file holds one token (at most 4096 characters) and a line end.
+// A token file holds one token (at most 4096 characters) and a line end;
+// a secret file likewise holds one secret access key.
 constexpr std::size_t max_admin_token_file_bytes = 64 * 1024;
+
+/// Reports `problem` (if any) at the current path; true when there is none.
+bool acceptable(json_reader& r, std::string problem) {
+  if (problem.empty())
+    return true;
+  r.error(std::move(problem));
+  return false;
+}
+
+/// gateway.admin.credentials: {"accessKeyId", "secretAccessKey" or
+/// "secretAccessKeyFile"}. The secret is kept (the HMAC key), and no error
+/// quotes it or the access key id.
+std::optional<admin_settings::key_pair> read_admin_credentials(json_reader& r, dom::element v) {
+  if (!r.expect_object(v))
+    return std::nullopt;
+  admin_settings::key_pair pair;
+  bool ok = true;
+  bool has_id = false;
+  int secret_forms = 0;
+  r.members(v, {credentials_fields, {}}, [&](string_view name, dom::element e) {
+    const auto s = r.string(e);
+    if (name == "accessKeyId") {
+      has_id = true;
+      ok = s && acceptable(r, access_key_id_problem(*s)) && ok;
+      if (s)
+        pair.access_key_id = std::string(*s);
+      return;
+    }
+    ++secret_forms;
+    std::optional<std::string> secret;
+    if (name == "secretAccessKey") {
+      secret = s ? std::optional<std::string>(std::string(*s)) : std::nullopt;
+    } else if (s) {
+      secret = r.read_secret_file(*s, max_admin_token_file_bytes);
+      if (secret)
+        secret->resize(strip_final_line_end(*secret).size());
+    }
+    ok = secret && acceptable(r, secret_access_key_problem(*secret)) && ok;
+    if (secret)
+      pair.secret_access_key = std::move(*secret);
+  });
+  if (!has_id) {
+    r.error("missing required field 'accessKeyId'");
+    ok = false;
+  }
+  if (secret_forms != 1) {
+    r.error(secret_forms == 0
+                ? "missing the secret: give 'secretAccessKey' or 'secretAccessKeyFile'"
+                : "give either 'secretAccessKey' or 'secretAccessKeyFile', not both");
+    ok = false;
+  }
+  if (!ok)
+    return std::nullopt;
+  return pair;
+}
 
 }  // namespace
 
@@ -141,21 +202,35 @@ void document_parser::check_admin_listener(bool admin_given) {
            "): the admin endpoints (reload, metrics) must never share the public port");
 }
 
-/// Without a token the admin listener trusts whoever can connect, which
-/// is only safe when that is this host.
+/// Without credentials the admin listener trusts whoever can connect, which
+/// is only safe when that is this host. Beyond loopback it needs both: the
+/// token guards /metrics (a scraper can send a bearer token, not a
+/// signature), the AWS credentials guard the control plane (the AWS clients
+/// can sign, not send a token); either one alone would leave the other's
+/// routes open to the network.
 void document_parser::check_admin_exposure() {
   const admin_settings& a = out_.doc.gateway.admin;
   const auto address = parse_ip_address(a.address);
-  if (!address || address->loopback() || a.auth_token_sha256)
+  if (!address || address->loopback() || (a.auth_token_sha256 && a.credentials))
     return;
+  std::string set;
+  if (!a.auth_token_sha256) {
+    set +=
+        "gateway.admin.authToken or gateway.admin.authTokenFile (then every admin request "
+        "except GET /healthz and GET /readyz must carry \"Authorization: Bearer <token>\")";
+  }
+  if (!a.credentials) {
+    set += set.empty() ? "" : " and ";
+    set +=
+        "gateway.admin.credentials (then every control-plane request and POST /reload must "
+        "carry an AWS SigV4 signature made with them)";
+  }
   const json_reader::scope admin(r_, "admin");
   const json_reader::scope at(r_, "address");
   r_.error("\"" + a.address +
            "\" is not a loopback address, so other hosts could reach the admin endpoints "
-           "(POST /reload, /metrics): set gateway.admin.authToken or "
-           "gateway.admin.authTokenFile (then every admin request except GET /healthz and GET "
-           "/readyz must carry \"Authorization: Bearer <token>\"), or bind \"127.0.0.1\" or "
-           "\"::1\"");
+           "(POST /reload, /metrics, the AWS control plane): set " +
+           set + ", or bind \"127.0.0.1\" or \"::1\"");
 }
 
 /// gateway.listener/admin "address" and "port"; false if the member was invalid.
@@ -205,6 +280,9 @@ std::optional<admin_settings> document_parser::read_admin(dom::element v, admin_
       const auto content =
           s ? r_.read_secret_file(*s, max_admin_token_file_bytes) : std::optional<std::string>();
       ok = content && admin_token(strip_final_line_end(*content), value) && ok;
+    } else if (name == "credentials") {
+      value.credentials = read_admin_credentials(r_, e);
+      ok = value.credentials.has_value() && ok;
     } else {
       ok = read_bind_member(name, e, value.address, value.port) && ok;
     }

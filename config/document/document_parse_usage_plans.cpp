@@ -5,6 +5,7 @@
 #include <string_view>
 #include <utility>
 
+#include "config/document/aws_metadata.hpp"
 #include "config/document/aws_names.hpp"
 #include "config/document/document_parser_impl.hpp"
 #include "limiter/quota_period.hpp"
@@ -15,11 +16,9 @@ namespace {
 namespace dom = simdjson::dom;
 using std::string_view;
 
-// Member names per object. `*_ignored` are members AWS prints (get-* output)
-// that the gateway has no use for: accepted so that CLI output drops in as is.
-constexpr string_view usage_plan_fields[] = {"id",        "name",     "description",
-                                             "apiStages", "throttle", "quota"};
-constexpr string_view usage_plan_ignored[] = {"productCode", "tags"};
+// Member names per object.
+constexpr string_view usage_plan_fields[] = {"id",       "name",  "description", "apiStages",
+                                             "throttle", "quota", "productCode", "tags"};
 constexpr string_view api_stage_fields[] = {"apiId", "stage", "throttle"};
 constexpr string_view quota_fields[] = {"limit", "offset", "period"};
 
@@ -31,7 +30,7 @@ void document_parser::read_usage_plan(dom::element v) {
   out_.where.usage_plans.push_back(r_.here());
   usage_plan plan;
   bool has_id = false;
-  r_.members(v, {usage_plan_fields, usage_plan_ignored}, [&](string_view name, dom::element e) {
+  r_.members(v, {usage_plan_fields, {}}, [&](string_view name, dom::element e) {
     if (name == "id") {
       has_id = true;
       read_string(e, plan.id);
@@ -54,6 +53,10 @@ void document_parser::read_usage_plan(dom::element v) {
       plan.throttle = read_throttle(e);
     } else if (name == "quota") {
       plan.quota = read_quota(e);
+    } else if (name == "productCode") {
+      read_string(e, plan.product_code);
+    } else if (name == "tags") {
+      plan.tags = read_aws_tags(r_, e);
     }
   });
   if (v.type() == dom::element_type::OBJECT && !has_id)

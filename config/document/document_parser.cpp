@@ -17,6 +17,9 @@ using std::string_view;
 
 constexpr string_view root_fields[] = {"$schema",    "gateway", "restApis",
                                        "usagePlans", "apiKeys", "usagePlanKeys"};
+// "gateway" is read only to refuse it with a reason; "$schema" is unknown.
+constexpr string_view overlay_fields[] = {"gateway", "restApis", "usagePlans", "apiKeys",
+                                          "usagePlanKeys"};
 constexpr string_view throttle_fields[] = {"burstLimit", "rateLimit"};
 
 }  // namespace
@@ -30,17 +33,38 @@ parsed_document document_parser::run(dom::element root) {
     } else if (name == "gateway") {
       out_.where.has_gateway = true;
       read_gateway(v);
-    } else if (name == "restApis") {
-      r_.list(v, [&](dom::element e) { read_rest_api(e); });
-    } else if (name == "usagePlans") {
-      r_.list(v, [&](dom::element e) { read_usage_plan(e); });
-    } else if (name == "apiKeys") {
-      r_.list(v, [&](dom::element e) { read_api_key(e); });
-    } else if (name == "usagePlanKeys") {
-      r_.entries(v, [&](string_view plan_id, dom::element e) { read_plan_keys(plan_id, e); });
+    } else {
+      read_objects(name, v);
     }
   });
   return std::move(out_);
+}
+
+parsed_document document_parser::run_overlay(dom::element root) {
+  if (!r_.expect_object(root))
+    return std::move(out_);
+  r_.members(root, {overlay_fields, {}}, [&](string_view name, dom::element v) {
+    if (name == "gateway") {
+      r_.error(
+          "gateway settings come only from the configuration file, never from the control "
+          "plane's objects");
+    } else {
+      read_objects(name, v);
+    }
+  });
+  return std::move(out_);
+}
+
+void document_parser::read_objects(string_view name, dom::element v) {
+  if (name == "restApis") {
+    r_.list(v, [&](dom::element e) { read_rest_api(e); });
+  } else if (name == "usagePlans") {
+    r_.list(v, [&](dom::element e) { read_usage_plan(e); });
+  } else if (name == "apiKeys") {
+    r_.list(v, [&](dom::element e) { read_api_key(e); });
+  } else if (name == "usagePlanKeys") {
+    r_.entries(v, [&](string_view plan_id, dom::element e) { read_plan_keys(plan_id, e); });
+  }
 }
 
 std::optional<std::int64_t> document_parser::bounded(dom::element v, std::int64_t min,
@@ -144,6 +168,10 @@ bool document_parser::has_control_char(string_view text) noexcept {
 
 parsed_document parse_document(json_reader& reader, dom::element root) {
   return document_parser(reader).run(root);
+}
+
+void parse_overlay(json_reader& reader, dom::element root, parsed_document& parsed) {
+  parsed = document_parser(reader, std::move(parsed)).run_overlay(root);
 }
 
 }  // namespace ug::config::detail

@@ -63,4 +63,10 @@ struct parsed_document {
 /// Not thread-safe (uses `reader`).
 [[nodiscard]] parsed_document parse_document(json_reader& reader, simdjson::dom::element root);
 
+/// Reads the root of an overlay (restApis, usagePlans, apiKeys and
+/// usagePlanKeys, as in a config file; `gateway` is an error) and appends its
+/// objects to `parsed`, so that the validator judges them with the file's.
+/// Not thread-safe (uses `reader`).
+void parse_overlay(json_reader& reader, simdjson::dom::element root, parsed_document& parsed);
+
 }  // namespace ug::config::detail

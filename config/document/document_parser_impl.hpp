@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <simdjson.h>
 
@@ -26,11 +27,19 @@ inline constexpr std::int64_t no_max = std::numeric_limits<std::int64_t>::max();
 class document_parser {
  public:
   explicit document_parser(json_reader& reader) : r_(reader) {}
+  /// Appends what it reads to `so_far` (an overlay's objects after the file's).
+  document_parser(json_reader& reader, parsed_document so_far)
+      : r_(reader), out_(std::move(so_far)) {}
 
   /// Reads the root object; call once.
   parsed_document run(simdjson::dom::element root);
+  /// Reads an overlay's root object (no gateway, no $schema); call once.
+  parsed_document run_overlay(simdjson::dom::element root);
 
  private:
+  /// restApis, usagePlans, apiKeys or usagePlanKeys (document_parser.cpp).
+  void read_objects(std::string_view name, simdjson::dom::element v);
+
   // Shared helpers, reporting at the current path (document_parser.cpp).
   std::optional<std::int64_t> bounded(simdjson::dom::element v, std::int64_t min, std::int64_t max);
   std::optional<double> non_negative_number(simdjson::dom::element v);

@@ -115,6 +115,21 @@ std::optional<dom::element> json_reader::parse_main(std::string_view text) {
   return parse_text(text, 0);
 }
 
+std::optional<dom::element> json_reader::parse_overlay(std::string_view name,
+                                                       std::string_view text) {
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    return std::nullopt;
+  const std::uint32_t file = diag_.add_file(std::string(name));
+  file_dirs_.emplace_back();
+  overlay_file_ = file;
+  const auto root = parse_text(text, file);
+  if (!root)
+    return std::nullopt;
+  file_ = file;
+  path_.clear();
+  return root;
+}
+
 std::optional<dom::element> json_reader::parse_text(std::string_view text, std::uint32_t file) {
   auto parser = std::make_unique<dom::parser>();
   dom::element root;
@@ -146,6 +161,7 @@ std::optional<std::string> json_reader::read_secret_file(std::string_view name,
   // Listed for reloadOnFileChange, but kept out of the content hash: the
   // hash is published as a metric, and a secret is no part of "which config".
   (void)diag_.add_file(resolved.string());
+  file_dirs_.push_back(resolved.parent_path());  // keeps file_dirs_ indexed like diag_'s files
   return std::move(read->bytes);
 }
 
@@ -153,6 +169,10 @@ std::optional<json_reader::named_file> json_reader::read_named_file(std::string_
                                                                     std::size_t max_bytes) {
   if (name.empty()) {
     error("a file name must not be empty");
+    return std::nullopt;
+  }
+  if (overlay_file_ && file_ == *overlay_file_) {
+    error("names a file, which only the configuration file may do: give the objects inline");
     return std::nullopt;
   }
   named_file out;

@@ -57,6 +57,15 @@ class json_reader {
   /// Parses the main document; nullopt after reporting why it is not JSON.
   std::optional<simdjson::dom::element> parse_main(std::string_view text);
 
+  /// Parses a second document whose objects join the main one's (the
+  /// control plane's), once the main document has been read: errors in it
+  /// name `name` as their file, it may not name files (it is no file, and
+  /// nothing would resolve or watch them), and it becomes the current file
+  /// for the rest of the reader's life. Not added to the content hash (the
+  /// loader adds it when it adds anything). nullopt when `text` is only
+  /// whitespace or, after reporting why, not JSON.
+  std::optional<simdjson::dom::element> parse_overlay(std::string_view name, std::string_view text);
+
   /// The bytes of file `name` (resolved like the list files), for a secret:
   /// not added to the content hash, never quoted in an error. Reports at the
   /// current path why it cannot be read (missing, not a regular file, more
@@ -134,6 +143,7 @@ class json_reader {
   std::vector<std::unique_ptr<simdjson::dom::parser>> parsers_;
   std::vector<std::filesystem::path> file_dirs_;  ///< indexed by file
   std::uint32_t file_ = 0;
+  std::optional<std::uint32_t> overlay_file_;  ///< the file that may not name files
   std::string path_;
 };
 

@@ -123,7 +123,8 @@ struct compiled_config::impl::compiler {
     }
   }
 
-  /// Stages, their routes and stage-level throttles.
+  /// Stages, their routes and stage-level throttles, and the table that
+  /// finds a stage by its ids (stage_addresses.hpp).
   void add_stages() {
     for (const stage& s : doc.stages) {
       add_stage(s);
@@ -136,6 +137,10 @@ struct compiled_config::impl::compiler {
                      [this](std::uint32_t a, std::uint32_t b) {
                        return out.stages[a].base_path.size() > out.stages[b].base_path.size();
                      });
+    for (std::uint32_t i = 0; i < out.stages.size(); ++i) {
+      out.addresses.add(out.stages[i].api_id, out.stages[i].stage_name, i);
+    }
+    out.addresses.seal();
   }
 
   void add_stage(const stage& s) {

@@ -25,11 +25,14 @@ struct request_facts {
   /// Canonical origin-form target ("/v1/endpoint?x=1"): the network layer
   /// removed dot segments and normalised escapes, and forwards this same form.
   std::string_view target;
+  /// The Host field as sent ("" when there is none): an execute-api host
+  /// names the API (docs/semantics.md, "Addressing a stage").
+  std::string_view host;
   std::string_view api_key;  ///< x-api-key value (valid when has_api_key)
   bool has_api_key = false;
   /// Fewest path segments left by a ".." while the target was made canonical
-  /// (UINT32_MAX: no ".."); below the stage's base path, or in no stage at
-  /// all -> bad_request.
+  /// (UINT32_MAX: no ".."); below the path that addressed the stage, or in
+  /// no stage at all -> bad_request.
   std::uint32_t lowest_depth_segments = UINT32_MAX;
   limiter::instant now;  ///< the one clock read of this request
 };
@@ -39,12 +42,14 @@ inline constexpr std::uint32_t no_stage = UINT32_MAX;
 
 struct verdict {
   outcome result = outcome::missing_auth_token;  ///< never upstream_error
-  /// The stage whose base path matched: always for forward, throttled,
+  /// The stage the request addressed: always for forward, throttled,
   /// quota_exceeded and forbidden; no_stage when none did (a
   /// missing_auth_token or bad_request may have one or not).
   std::uint32_t stage_index = no_stage;
-  std::size_t forward_path_offset = 0;  ///< target.substr(offset) is the path after the stage base
-                                        ///< path (starts with '/' or '?', or empty)
+  /// target.substr(offset) is the path after what addressed the stage (its
+  /// base path, "/restapis/{id}/{stage}/_user_request_", or "/{stage}" under
+  /// an execute-api host): starts with '/' or '?', or is empty.
+  std::size_t forward_path_offset = 0;
   std::string_view key_id;              ///< "" when no key was identified (never the value)
   std::string_view plan_id;             ///< "" when no plan applied
   std::string_view resource_path;       ///< matched resource ("/endpoint"), for metrics/logs
@@ -63,10 +68,10 @@ struct compiled_stage {
   std::uint32_t base_segments = 0;  ///< segments in base_path ("/" 0, "/v1" 1)
 };
 
-/// The stage a target is under, by base path alone.
+/// The stage a request addresses, without routing or admission.
 struct stage_match {
   std::uint32_t index = no_stage;
-  std::size_t base_path_bytes = 0;  ///< target.substr(base_path_bytes) is below the base path
+  std::size_t prefix_bytes = 0;  ///< target.substr(prefix_bytes) is below the stage
 };
 
 class compiled_config {
@@ -102,11 +107,11 @@ class compiled_config {
   [[nodiscard]] verdict decide(const request_facts& facts) const noexcept;
 
   /// Thread-safe (const), lock-free, never throws, allocates nothing. The
-  /// stage whose base path prefixes the canonical `target` (longest first),
-  /// without routing or admission: which API's gateway responses apply to a
-  /// request refused before decide(). no_stage when none, or on a case
-  /// conflict.
-  [[nodiscard]] stage_match stage_of(std::string_view target) const noexcept;
+  /// stage the canonical `target` and the Host field `host` ("" if none)
+  /// address, as decide() finds it, without routing or admission: which
+  /// API's gateway responses apply to a request refused before decide().
+  /// no_stage when none, or on a case conflict.
+  [[nodiscard]] stage_match stage_of(std::string_view target, std::string_view host) const noexcept;
 
   /// Thread-safe (const), never throws, allocates nothing. The gateway
   /// responses the REST API of stage `stage_index` customised; nullptr when

@@ -14,6 +14,7 @@
 
 #include "config/snapshot/compiled_config.hpp"
 #include "config/snapshot/route_table.hpp"
+#include "config/snapshot/stage_addresses.hpp"
 #include "limiter/key_table.hpp"
 
 namespace ug::config {
@@ -70,6 +71,7 @@ struct compiled_config::impl {
   std::vector<compiled_stage> stages;
   std::vector<stage_runtime> stage_runtimes;         // parallel to stages
   std::vector<std::uint32_t> stages_by_base_length;  // longest base path first
+  stage_address_table addresses;                     // every stage by (api id, stage name)
   /// The gateway responses of every REST API that customised some, and for
   /// each stage (parallel to stages) its API's table or nullptr.
   std::vector<std::unique_ptr<const gateway_response_table>> response_tables;
@@ -84,27 +86,21 @@ struct compiled_config::impl {
   std::string content_sha256_hex;
   limiter::quota_journal* journal = nullptr;  // from the state registry at compile time
 
-  /// Index into stages of the stage whose base path prefixes `path`, and the
-  /// length of that prefix; route_table::no_route when none.
-  std::pair<std::uint32_t, std::size_t> match_stage(std::string_view path) const noexcept {
-    // "/V1/x" where "/v1" exists, taken by a shorter base path (a "/" stage):
-    // refused, as a case-insensitive upstream behind both would serve /v1.
-    bool case_variant = false;
-    for (std::uint32_t index : stages_by_base_length) {
-      const std::string& base = stages[index].base_path;
-      if (base == "/") {
-        return {case_variant ? route_table::case_conflict : index, 0};
-      }
-      if (path.size() >= base.size() && (path.size() == base.size() || path[base.size()] == '/')) {
-        if (path.compare(0, base.size(), base) == 0) {
-          return {case_variant ? route_table::case_conflict : index, base.size()};
-        }
-        case_variant =
-            case_variant || equals_ignoring_ascii_case(path.substr(0, base.size()), base);
-      }
-    }
-    return {route_table::no_route, 0};
-  }
+  /// The stage a request addresses (stage_addresses.hpp for the two forms
+  /// besides the base path), and how much of its path did so.
+  struct stage_hit {
+    /// Index into stages; route_table::no_route when none,
+    /// route_table::case_conflict for a base path but for letter case.
+    std::uint32_t index = route_table::no_route;
+    std::size_t prefix_bytes = 0;       ///< path.substr(prefix_bytes) is below the stage
+    std::uint32_t prefix_segments = 0;  ///< a ".." may not climb above these
+  };
+
+  /// Thread-safe (const), allocates nothing, never throws (decide.cpp).
+  /// `path` is canonical, without the query; `host` is the Host field ("" if
+  /// none). An execute-api host decides alone; otherwise a base path other
+  /// than "/" (longest first), then LocalStack's /restapis/ form, then "/".
+  stage_hit match_stage(std::string_view path, std::string_view host) const noexcept;
 
   /// The steps of compiled_config::compile, one member function each
   /// (compile_config.cpp). Control thread only.

@@ -1,36 +1,21 @@
 #include "gateway/admin/admin_access.hpp"
 
-#include <algorithm>
 #include <string>
 #include <string_view>
 
 #include <boost/asio/ip/address.hpp>
 
+#include "common/ascii.hpp"
 #include "limiter/constant_time.hpp"
 
 namespace ug::gateway {
 namespace {
 
+using common::ascii_iequals;
+using common::trim_ows;
 using std::string_view;
 
 constexpr string_view realm = R"(Bearer realm="usagegate admin")";
-
-char lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(string_view a, string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [](char x, char y) { return lower(x) == lower(y); });
-}
-
-string_view trim(string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
 
 bool is_probe(const admin_request& r) noexcept {
   return r.method == "GET" && (r.path == "/healthz" || r.path == "/readyz");
@@ -42,12 +27,19 @@ bool is_mutation(const admin_request& r) noexcept {
 
 enum class credentials { none, wrong, valid };
 
+/// The scheme of an Authorization value, "Bearer" in `Bearer <token>`.
+string_view scheme_of(string_view authorization) noexcept {
+  const string_view value = trim_ows(authorization);
+  return value.substr(0, value.find(' '));
+}
+
 credentials bearer_credentials(const admin_access_policy& policy, string_view authorization) {
-  const string_view value = trim(authorization);
+  const string_view value = trim_ows(authorization);
   const auto space = value.find(' ');
-  if (value.empty() || space == string_view::npos || !iequals(value.substr(0, space), "Bearer"))
+  if (value.empty() || space == string_view::npos ||
+      !ascii_iequals(value.substr(0, space), "Bearer"))
     return value.empty() ? credentials::none : credentials::wrong;
-  const string_view token = trim(value.substr(space + 1));
+  const string_view token = trim_ows(value.substr(space + 1));
   // Digests of equal length: the comparison time says nothing about the token.
   const common::sha256_digest presented = common::sha256(token);
   const common::sha256_digest& expected = *policy.bearer_token_sha256;
@@ -107,26 +99,47 @@ bool host_is_safe(string_view host, bool bracketed) {
     return !ec;
   }
   (void)boost::asio::ip::make_address_v4(std::string(host), ec);
-  return !ec || iequals(host, "localhost") || iequals(host, "localhost.");
+  return !ec || ascii_iequals(host, "localhost") || ascii_iequals(host, "localhost.");
 }
 
 string_view media_type(string_view content_type) noexcept {
-  return trim(content_type.substr(0, content_type.find(';')));
+  return trim_ows(content_type.substr(0, content_type.find(';')));
+}
+
+/// Step 1a: a request credentials guard. nullopt once it is signed (or, for
+/// POST /reload, carries the configured bearer token); else its refusal.
+std::optional<admin_response> refuse_unsigned(const admin_access_policy& policy,
+                                              const admin_request& request,
+                                              std::int64_t now_utc_ns) {
+  const bool reload = request.path == "/reload";
+  if (reload && policy.bearer_token_sha256 &&
+      ascii_iequals(scheme_of(request.authorization), "Bearer")) {
+    const credentials presented = bearer_credentials(policy, request.authorization);
+    if (presented != credentials::valid)
+      return unauthorized(presented);
+    return std::nullopt;
+  }
+  return refuse_unsigned_admin_request(*policy.sigv4, request, now_utc_ns);
 }
 
 }  // namespace
 
 std::optional<admin_response> refuse_admin_request(const admin_access_policy& policy,
-                                                   const admin_request& request) {
+                                                   const admin_request& request,
+                                                   std::int64_t now_utc_ns) {
   bool authenticated = false;
-  if (policy.bearer_token_sha256) {
+  if (policy.sigv4 && admin_request_needs_signature(request)) {
+    if (auto refusal = refuse_unsigned(policy, request, now_utc_ns))
+      return refusal;
+    authenticated = true;
+  } else if (policy.bearer_token_sha256) {
     const credentials presented = bearer_credentials(policy, request.authorization);
     authenticated = presented == credentials::valid;
     if (!authenticated && !is_probe(request))
       return unauthorized(presented);
   }
   // A request without Host (HTTP/1.0) was not sent by a browser.
-  const string_view host = trim(request.host);
+  const string_view host = trim_ows(request.host);
   if (!authenticated && !host.empty() && !host_is_safe(host_name(host), host.front() == '[')) {
     return forbidden(
         "the Host header must name the admin listener by IP address or \"localhost\": a host "
@@ -135,14 +148,15 @@ std::optional<admin_response> refuse_admin_request(const admin_access_policy& po
   }
   if (!is_mutation(request))
     return std::nullopt;
-  if (request.has_origin && !iequals(trim(request.origin), "http://" + std::string(host))) {
+  if (request.has_origin &&
+      !ascii_iequals(trim_ows(request.origin), "http://" + std::string(host))) {
     return forbidden(
         "cross-origin request refused: the Origin header names another site than this admin "
         "listener");
   }
   const bool has_body = !request.body.empty();
   if (has_body || request.has_content_type) {
-    if (!iequals(media_type(request.content_type), "application/json")) {
+    if (!ascii_iequals(media_type(request.content_type), "application/json")) {
       return forbidden(
           "a request with a body (or a Content-Type) must be Content-Type: application/json; "
           "text/plain, form and multipart bodies are what a web page can send cross-site");

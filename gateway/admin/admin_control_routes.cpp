@@ -24,10 +24,11 @@ admin_response to_admin_response(control::control_response answer) {
 
 }  // namespace
 
-void add_control_plane_routes(admin_routes& routes, snapshot_source current) {
+void add_control_plane_routes(admin_routes& routes, snapshot_source current,
+                              control_write_fn write) {
   routes.add_path_owner(
       [](std::string_view path) { return control::is_control_plane_path(path); },
-      [current = std::move(current)](const admin_request& request) {
+      [current = std::move(current), write = std::move(write)](const admin_request& request) {
         const std::shared_ptr<const config::compiled_config> snapshot = current();
         if (!snapshot) {
           return to_admin_response(control::error_response(control::error_code::service_unavailable,
@@ -39,6 +40,8 @@ void add_control_plane_routes(admin_routes& routes, snapshot_source current) {
         c.query = request.query;
         c.body = request.body;
         c.headers = request.headers;
+        if (write && control::is_write(c))
+          return to_admin_response(write(c));
         return to_admin_response(control::handle(c, *snapshot));
       });
 }
@@ -46,6 +49,10 @@ void add_control_plane_routes(admin_routes& routes, snapshot_source current) {
 void mark_control_plane_refusal(const admin_request& request, admin_response& refusal) {
   if (!control::is_control_plane_path(request.path))
     return;
+  for (const auto& [name, value] : refusal.headers) {
+    if (name == "x-amzn-ErrorType")
+      return;  // a SigV4 refusal names its own type
+  }
   const char* type = refusal.status == 401 ? "UnauthorizedException" : "AccessDeniedException";
   refusal.headers.emplace_back("x-amzn-ErrorType", type);
 }

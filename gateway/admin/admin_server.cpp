@@ -17,7 +17,8 @@ namespace ug::gateway {
 
 void add_operations_routes(admin_routes& routes, operations_callbacks callbacks) {
   if (callbacks.snapshot)
-    add_control_plane_routes(routes, std::move(callbacks.snapshot));
+    add_control_plane_routes(routes, std::move(callbacks.snapshot),
+                             std::move(callbacks.control_write));
   auto cb = std::make_shared<const operations_callbacks>(std::move(callbacks));
 
   routes.add("GET", "/healthz",
@@ -170,7 +171,11 @@ class admin_session : public std::enable_shared_from_this<admin_session> {
       request.has_content_type = true;
       request.content_type = type->value();
     }
-    if (auto refusal = refuse_admin_request(shared_->options.access, request)) {
+    // The request's one clock reading, which a SigV4 X-Amz-Date is judged by.
+    const std::int64_t now_utc_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count();
+    if (auto refusal = refuse_admin_request(shared_->options.access, request, now_utc_ns)) {
       mark_control_plane_refusal(request, *refusal);
       return send(std::move(*refusal), req.version(), req.keep_alive());
     }

@@ -6,7 +6,8 @@
 // control plane (admin_control_routes). Handlers
 // run on the admin thread, one request at a time, so a slow reload delays
 // other admin requests but never the data plane. Every request passes
-// admin_access first (bearer token, DNS rebinding, cross-site requests).
+// admin_access first (SigV4, bearer token, DNS rebinding, cross-site
+// requests), with its whole body read: a signature covers the body.
 //
 // Health must stay reachable when clients hold connections open: a
 // connection gets idle_timeout_ms to send a complete request header (after
@@ -57,6 +58,8 @@ struct operations_callbacks {
   /// The config snapshot in force; set, it serves the AWS control plane
   /// (add_control_plane_routes), unset, its paths are 404 like any other.
   snapshot_source snapshot;
+  /// Control-plane writes (admin_control_routes); unset, they are refused.
+  control_write_fn control_write;
 };
 
 /// Not thread-safe: build the routes before starting the server.

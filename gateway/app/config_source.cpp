@@ -53,11 +53,13 @@ config_source::config_source(std::filesystem::path path, limiter::state_registry
                              const limiter::clock& clock)
     : path_(std::move(path)), state_(state), clock_(clock), files_{path_.string()} {}
 
-config_load config_source::load(const config::compiled_config* running) {
+config_load config_source::load(const config::compiled_config* running,
+                                const config::overlay* candidate) {
   config_load out;
   // Taken before reading, so an edit racing the read shows up at the next poll.
   fingerprint before = take_fingerprint();
-  config::load_result loaded = config::load_file(path_);
+  config::load_result loaded =
+      config::load_file(path_, candidate != nullptr ? *candidate : overlay_);
   if (!loaded.errors.empty() || !loaded.doc) {
     for (const config::config_error& e : loaded.errors) {
       out.errors.push_back(e.to_string());

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/loader.hpp"
 #include "config/snapshot/compiled_config.hpp"
 #include "limiter/clock.hpp"
 #include "limiter/state_registry.hpp"
@@ -37,8 +38,15 @@ class config_source {
 
   /// Reads, validates and compiles the file. `running` is the snapshot in
   /// force (null for the first load): its restart-only settings are kept and
-  /// its plan start times carried over. Never throws.
-  config_load load(const config::compiled_config* running);
+  /// its plan start times carried over. The objects of the overlay in force
+  /// (set_overlay), or of `candidate` when given (a control-plane write
+  /// checking its result), are added to the file's. Never throws.
+  config_load load(const config::compiled_config* running,
+                   const config::overlay* candidate = nullptr);
+
+  /// The objects every later load adds to the file's (the control plane's
+  /// store, once a write committed).
+  void set_overlay(config::overlay overlay) { overlay_ = std::move(overlay); }
 
   /// Polls the files of the last load (the main file and every file it
   /// names). True once they changed and then stayed unchanged for one poll
@@ -73,6 +81,7 @@ class config_source {
   fingerprint loaded_;              ///< files_ as they were when last read
   fingerprint pending_;             ///< a change seen by the previous poll
   std::function<void(const config::compiled_config&)> on_compiled_;
+  config::overlay overlay_;
 };
 
 }  // namespace ug::gateway

@@ -22,6 +22,7 @@
 #include "gateway/telemetry/access_log.hpp"
 #include "limiter/clock.hpp"
 #include "limiter/state_registry.hpp"
+#include "store/control_store.hpp"
 #include "store/durable_journal.hpp"
 #include "store/usage_report.hpp"
 #include "store/usage_store.hpp"
@@ -48,9 +49,10 @@ void print_banner(const config::compiled_config& cfg, const std::string& path, u
   std::printf("  config:    %s (sha256 %s)%s\n", path.c_str(), cfg.content_sha256_hex().c_str(),
               g.reload_on_file_change ? ", reloaded when the files change" : "");
   std::printf("  listener:  http://%s:%u\n", g.listener.address.c_str(), unsigned{g.listener.port});
-  std::printf("  admin:     http://%s:%u (/metrics /healthz /readyz, POST /reload)%s\n",
+  std::printf("  admin:     http://%s:%u (/metrics /healthz /readyz, POST /reload)%s%s\n",
               g.admin.address.c_str(), unsigned{g.admin.port},
-              g.admin.auth_token_sha256 ? ", bearer token required" : "");
+              g.admin.auth_token_sha256 ? ", bearer token required" : "",
+              g.admin.credentials ? ", SigV4 credentials required" : "");
   std::printf("  workers:   %u\n", workers);
   std::printf("  files:     open-file limit %llu (maxConnections %zu needs %llu)\n",
               static_cast<unsigned long long>(files.limit), g.max_connections,
@@ -93,10 +95,17 @@ int run(const gw::cli_options& opts) {
   // (attach) before a request can reach it.
   std::unique_ptr<ug::store::usage_store> store;
   std::unique_ptr<ug::store::durable_journal> journal;
+  // The control plane's objects (control.db) join the file's from the
+  // second load on.
+  std::unique_ptr<ug::store::control_store> control_store;
+  std::unique_ptr<gw::control_writer> writer;
   if (!first->gateway().state_directory.empty()) {
     const config::gateway_settings& g = first->gateway();
     try {
       store = ug::store::usage_store::open_for_gateway(g.state_directory);
+      control_store = ug::store::control_store::open_for_gateway(g.state_directory);
+      writer = std::make_unique<gw::control_writer>(*control_store, source);
+      source.set_overlay(writer->overlay());
     } catch (const ug::store::store_error& e) {
       std::fprintf(stderr, "usagegate: %s\n", e.what());
       return exit_runtime;
@@ -136,6 +145,7 @@ int run(const gw::cli_options& opts) {
   gw::server_setup setup;
   setup.workers = workers;
   setup.source = &source;
+  setup.writer = writer.get();
   std::string log_path;
   const gw::access_log_sink sink = gw::parse_access_log_target(settings.access_log, log_path);
   std::string log_error;

@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "gateway/control/aws_error.hpp"
+
 namespace ug::gateway {
 namespace {
 
@@ -32,6 +34,7 @@ server::server(std::shared_ptr<const config::compiled_config> first, limiter::sy
     : cell_(std::move(first)),
       clock_(clock),
       source_(setup.source),
+      writer_(setup.writer),
       access_log_(std::move(setup.log)),
       signals_(control_, SIGINT, SIGTERM),
       hangup_(control_, SIGHUP),
@@ -101,11 +104,17 @@ error_code server::start_admin() {
     callbacks.reload = [this] { return reload_from_admin(); };
   }
   callbacks.snapshot = [this] { return cell_.load(); };
+  if (writer_ != nullptr) {
+    callbacks.control_write = [this](const control::control_request& request) {
+      return write_from_admin(request);
+    };
+  }
   add_operations_routes(routes, std::move(callbacks));
   admin_server_options options;
   options.address = snapshot->gateway().admin.address;
   options.port = snapshot->gateway().admin.port;
   options.access.bearer_token_sha256 = snapshot->gateway().admin.auth_token_sha256;
+  options.access.sigv4 = make_admin_sigv4_verifier(snapshot->gateway().admin.credentials);
   admin_ = std::make_unique<admin_server>(std::move(routes), std::move(options));
   return admin_->start();
 }
@@ -193,13 +202,8 @@ reload_result server::reload(std::string_view trigger) {
                  setting.c_str());
   }
   const std::shared_ptr<const config::compiled_config> next = loaded.snapshot;
-  listener_->set_max_connections(next->gateway().max_connections);
-  // Last before the swap, with a fresh reading: the compile and the store's
-  // attach took time during which workers kept taking tokens in the old units.
-  next->carry_over_from(*running, clock_.now().mono_ns);
-  publish(next);
+  adopt(next, *running);
   metrics_->count_reload(true);
-  metrics_->set_config_info(next->content_sha256_hex());
   if (access_log_) {
     access_log_->reopen();  // SIGHUP after rotating the log file is the usual ritual
   }
@@ -216,6 +220,60 @@ reload_result server::reload(std::string_view trigger) {
   std::fflush(stdout);
   std::fflush(stderr);
   return {true, std::move(message)};
+}
+
+void server::adopt(const std::shared_ptr<const config::compiled_config>& next,
+                   const config::compiled_config& running) {
+  listener_->set_max_connections(next->gateway().max_connections);
+  // Last before the swap, with a fresh reading: the compile and the store's
+  // attach took time during which workers kept taking tokens in the old units.
+  next->carry_over_from(running, clock_.now().mono_ns);
+  publish(next);
+  metrics_->set_config_info(next->content_sha256_hex());
+}
+
+control::control_response server::write(const control::control_request& request) {
+  if (stopping_ || shared_.draining.load(std::memory_order_relaxed)) {
+    return control::error_response(control::error_code::service_unavailable,
+                                   "the gateway is shutting down");
+  }
+  const auto running = cell_.load();
+  const std::int64_t now_s = clock_.now().utc_ns / 1'000'000'000;
+  control_write_result result = writer_->write(request, *running, now_s);
+  if (result.next)
+    adopt(result.next, *running);
+  return std::move(result.answer);
+}
+
+control::control_response server::write_from_admin(const control::control_request& request) {
+  auto promise = std::make_shared<std::promise<control::control_response>>();
+  std::future<control::control_response> result = promise->get_future();
+  // An owned copy: when the server closes, the admin thread stops waiting
+  // while the handler may still be queued.
+  struct owned_request {
+    std::string method, path, query, body;
+    std::vector<std::pair<std::string, std::string>> headers;
+  };
+  auto copy = std::make_shared<owned_request>(owned_request{std::string(request.method),
+                                                            std::string(request.path),
+                                                            std::string(request.query),
+                                                            std::string(request.body),
+                                                            {}});
+  for (const auto& [name, value] : request.headers)
+    copy->headers.emplace_back(name, value);
+  net::post(control_, [this, promise, copy] {
+    control::control_request view{copy->method, copy->path, copy->query, copy->body, {}};
+    for (const auto& [name, value] : copy->headers)
+      view.headers.emplace_back(name, value);
+    promise->set_value(write(view));
+  });
+  while (result.wait_for(admin_wait_slice) != std::future_status::ready) {
+    if (closing_.load()) {
+      return control::error_response(control::error_code::service_unavailable,
+                                     "the gateway is shutting down");
+    }
+  }
+  return result.get();
 }
 
 reload_result server::reload_from_admin() {

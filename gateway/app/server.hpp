@@ -25,6 +25,7 @@
 #include "config/snapshot/compiled_config.hpp"
 #include "gateway/admin/admin_server.hpp"
 #include "gateway/app/config_source.hpp"
+#include "gateway/app/control_writer.hpp"
 #include "gateway/net/net.hpp"
 #include "gateway/proxy/listener.hpp"
 #include "gateway/proxy/upstream_reachability.hpp"
@@ -39,6 +40,8 @@ struct server_setup {
   unsigned workers = 1;             ///< >= 1 (0 is treated as 1)
   std::unique_ptr<access_log> log;  ///< null: access log off
   config_source* source = nullptr;  ///< null: reload is not available; outlives the server
+  /// null: the control plane refuses writes (no state directory); outlives the server.
+  control_writer* writer = nullptr;
 };
 
 /// Its handlers capture `this`: they run only inside control_.run() (run(),
@@ -93,12 +96,20 @@ class server {
   void finish_control();
   /// Admin thread: runs reload() on the control thread and waits for it.
   reload_result reload_from_admin();
+  /// Admin thread: runs a control-plane write on the control thread and waits for it.
+  control::control_response write_from_admin(const control::control_request& request);
+  /// Control thread: a write on the control thread; publishes what it committed.
+  control::control_response write(const control::control_request& request);
+  /// Control thread: makes `next` (compiled from `running`) the config in force.
+  void adopt(const std::shared_ptr<const config::compiled_config>& next,
+             const config::compiled_config& running);
   /// Admin thread: config in force and every stage's upstream reached once.
   bool ready();
 
   config_cell cell_;
   limiter::system_clock& clock_;
   config_source* source_;
+  control_writer* writer_;
   shared_counters shared_;
   // Outlive the control io_context (probes) and the workers (pools).
   upstream_reachability reachability_;

@@ -22,6 +22,7 @@ void add_common_headers(control_response& r) {
 unsigned error_status(error_code code) noexcept {
   switch (code) {
     case error_code::bad_request:
+    case error_code::serialization:
       return 400;
     case error_code::unauthorized:
       return 401;
@@ -43,6 +44,8 @@ std::string_view error_type(error_code code) noexcept {
   switch (code) {
     case error_code::bad_request:
       return "BadRequestException";
+    case error_code::serialization:
+      return "SerializationException";
     case error_code::unauthorized:
       return "UnauthorizedException";
     case error_code::not_found:

@@ -12,6 +12,7 @@ namespace ug::gateway::control {
 
 enum class error_code {
   bad_request,          ///< 400 BadRequestException
+  serialization,        ///< 400 SerializationException (a body that is not the JSON expected)
   unauthorized,         ///< 401 UnauthorizedException
   not_found,            ///< 404 NotFoundException
   conflict,             ///< 409 ConflictException

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "gateway/control/operations.hpp"
+#include "gateway/control/write/mutation.hpp"
 
 namespace ug::gateway::control {
 namespace {
@@ -32,6 +33,30 @@ constexpr std::array served_reads{
     served_read{"GetAccount", get_account},
 };
 
+struct served_write {
+  std::string_view name;
+  mutation run;
+};
+
+constexpr std::array served_writes{
+    served_write{"CreateApiKey", create_api_key},
+    served_write{"UpdateApiKey", update_api_key},
+    served_write{"DeleteApiKey", delete_api_key},
+    served_write{"CreateUsagePlan", create_usage_plan},
+    served_write{"UpdateUsagePlan", update_usage_plan},
+    served_write{"DeleteUsagePlan", delete_usage_plan},
+    served_write{"CreateUsagePlanKey", create_usage_plan_key},
+    served_write{"DeleteUsagePlanKey", delete_usage_plan_key},
+};
+
+const served_write* find_write(std::string_view op) noexcept {
+  for (const served_write& w : served_writes) {
+    if (w.name == op)
+      return &w;
+  }
+  return nullptr;
+}
+
 /// The collections of the API Gateway management API (the first segment of
 /// every requestUri in the model).
 constexpr std::array collections{
@@ -48,21 +73,43 @@ constexpr std::array collections{
     std::string_view("vpclinks"),
 };
 
-control_response dispatch(const control_request& request, const config::document& doc) {
-  if (request.body.size() > max_control_body_bytes)
-    return error_response(error_code::bad_request, "Request body too large");
-  const std::optional<query_params> query = query_params::parse(request.query);
-  if (!query)
-    return error_response(error_code::bad_request, "Invalid query string: malformed %-encoding");
-  const route_result routed = route(request.method, request.path, *query);
-  if (!routed.match) {
-    if (routed.failure == route_failure::bad_encoding)
-      return error_response(error_code::bad_request, "Invalid path: malformed %-encoding");
-    return error_response(error_code::not_found, "No API Gateway operation matches " +
-                                                     std::string(request.method) + " " +
-                                                     std::string(request.path));
+/// The operation a request names, or the answer when it names none.
+struct routed_request {
+  std::optional<query_params> query;
+  std::optional<route_match> match;
+  std::optional<control_response> refusal;
+};
+
+routed_request route_request(const control_request& request) {
+  routed_request r;
+  if (request.body.size() > max_control_body_bytes) {
+    r.refusal = error_response(error_code::bad_request, "Request body too large");
+    return r;
   }
-  const operation_context context{*routed.match, *query, doc};
+  r.query = query_params::parse(request.query);
+  if (!r.query) {
+    r.refusal =
+        error_response(error_code::bad_request, "Invalid query string: malformed %-encoding");
+    return r;
+  }
+  route_result routed = route(request.method, request.path, *r.query);
+  if (!routed.match) {
+    r.refusal = routed.failure == route_failure::bad_encoding
+                    ? error_response(error_code::bad_request, "Invalid path: malformed %-encoding")
+                    : error_response(error_code::not_found, "No API Gateway operation matches " +
+                                                                std::string(request.method) + " " +
+                                                                std::string(request.path));
+    return r;
+  }
+  r.match = std::move(routed.match);
+  return r;
+}
+
+control_response dispatch(const control_request& request, const config::document& doc) {
+  const routed_request routed = route_request(request);
+  if (routed.refusal)
+    return *routed.refusal;
+  const operation_context context{*routed.match, *routed.query, doc};
   const std::string_view op = routed.match->operation;
   for (const served_read& read : served_reads) {
     if (read.name == op)
@@ -74,6 +121,12 @@ control_response dispatch(const control_request& request, const config::document
                               " is not supported by usagegate's control plane yet: reading and "
                               "resetting usage through the API comes in a later release");
   }
+  if (find_write(op) != nullptr && op.starts_with("Create")) {
+    return error_response(error_code::bad_request,
+                          std::string(op) +
+                              " needs gateway.stateDirectory: the control plane keeps the objects "
+                              "it creates there (set it and restart usagegate)");
+  }
   if (op.starts_with("Get")) {
     return error_response(error_code::bad_request,
                           std::string(op) +
@@ -84,6 +137,10 @@ control_response dispatch(const control_request& request, const config::document
 }
 
 }  // namespace
+
+bool is_write(const control_request& request) noexcept {
+  return request.method != "GET" && request.method != "HEAD";
+}
 
 bool is_control_plane_path(std::string_view path) noexcept {
   if (path.empty() || path.front() != '/')
@@ -99,6 +156,27 @@ bool is_control_plane_path(std::string_view path) noexcept {
 control_response handle(const control_request& request, const config::compiled_config& snapshot) {
   try {
     return dispatch(request, snapshot.source_document());
+  } catch (const std::exception& e) {
+    return error_response(error_code::internal_failure,
+                          std::string("usagegate control plane failed: ") + e.what());
+  } catch (...) {
+    return error_response(error_code::internal_failure, "usagegate control plane failed");
+  }
+}
+
+control_response handle_write(const control_request& request, write_state& state) {
+  try {
+    const routed_request routed = route_request(request);
+    if (routed.refusal)
+      return *routed.refusal;
+    if (const served_write* w = find_write(routed.match->operation)) {
+      mutation_context c{*routed.match, *routed.query, request.body, state.doc,
+                         state.owned,   state.touched, state.now_s};
+      return w->run(c);
+    }
+    // Not served yet: the same answers as without a store.
+    const operation_context context{*routed.match, *routed.query, state.doc};
+    return refuse_mutation(context);
   } catch (const std::exception& e) {
     return error_response(error_code::internal_failure,
                           std::string("usagegate control plane failed: ") + e.what());

@@ -11,7 +11,9 @@
 #include <utility>
 #include <vector>
 
+#include "config/document/document.hpp"
 #include "config/snapshot/compiled_config.hpp"
+#include "gateway/control/owned_objects.hpp"
 
 namespace ug::gateway::control {
 
@@ -42,9 +44,29 @@ inline constexpr std::size_t max_control_body_bytes = 1024 * 1024;
 /// paths the admin listener hands to handle(). Pure.
 [[nodiscard]] bool is_control_plane_path(std::string_view path) noexcept;
 
+/// True for a request that may change state (every method but GET and
+/// HEAD): it goes to handle_write on the owner of the state store. Pure.
+[[nodiscard]] bool is_write(const control_request& request) noexcept;
+
 /// Thread-safe (reads only its arguments; `snapshot` is immutable). Never
 /// throws for any input: a failure inside becomes a 500 AWS-shaped answer.
+/// Writes are refused here (a gateway without gateway.stateDirectory has
+/// nowhere to keep what it would create).
 [[nodiscard]] control_response handle(const control_request& request,
                                       const config::compiled_config& snapshot);
+
+/// What a write reads and changes.
+struct write_state {
+  config::document& doc;    ///< the config in force (file and store objects); changed in place
+  const object_set& owned;  ///< the store's objects
+  object_set& touched;      ///< out: the store objects created, changed or deleted
+  std::int64_t now_s = 0;   ///< epoch seconds
+};
+
+/// Not thread-safe (changes `state`). A write: on a 2xx answer `state.doc`
+/// holds the result and `state.touched` names what to persist; the caller
+/// checks the document as a whole before it commits and publishes. Never
+/// throws: a failure inside becomes a 500.
+[[nodiscard]] control_response handle_write(const control_request& request, write_state& state);
 
 }  // namespace ug::gateway::control

@@ -1,5 +1,6 @@
 #include "gateway/control/json_shapes.hpp"
 
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,16 @@ std::string_view period_name(limiter::quota_period p) noexcept {
   return "DAY";
 }
 
+void write_tags(json_writer& w, const std::map<std::string, std::string>& tags) {
+  w.key("tags");
+  w.begin_object();
+  for (const auto& [name, value] : tags) {
+    w.key(name);
+    w.string(value);
+  }
+  w.end_object();
+}
+
 /// "/pets/{id}" -> "/pets"; "/pets" -> "/"; "/" has none.
 std::string_view parent_path(std::string_view path) noexcept {
   const auto slash = path.rfind('/');
@@ -57,6 +68,16 @@ void write_api_key(json_writer& w, const config::api_key& key, key_value value) 
   optional_string(w, "description", key.description);
   w.key("enabled");
   w.boolean(key.enabled);
+  if (key.created_date_s) {
+    w.key("createdDate");
+    w.integer(*key.created_date_s);
+  }
+  if (key.last_updated_date_s) {
+    w.key("lastUpdatedDate");
+    w.integer(*key.last_updated_date_s);
+  }
+  if (!key.tags.empty())
+    write_tags(w, key.tags);
   w.key("stageKeys");
   w.begin_array();
   w.end_array();
@@ -104,11 +125,9 @@ void write_usage_plan(json_writer& w, const config::usage_plan& plan, empty_tags
     w.string(period_name(plan.quota->period));
     w.end_object();
   }
-  if (tags == empty_tags::write) {
-    w.key("tags");
-    w.begin_object();
-    w.end_object();
-  }
+  optional_string(w, "productCode", plan.product_code);
+  if (tags == empty_tags::write || !plan.tags.empty())
+    write_tags(w, plan.tags);
   w.end_object();
 }
 

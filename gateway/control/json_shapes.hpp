@@ -1,8 +1,8 @@
 #pragma once
 // The API Gateway shapes the reads answer with, written with the model's
 // wire names, from the objects of the config document. What the document
-// does not hold (created dates, tags, deployments) is left out rather than
-// invented; docs/control-plane.md lists each such member.
+// does not hold (a file key's created date, deployments) is left out rather
+// than invented; docs/control-plane.md lists each such member.
 #include "config/document/document.hpp"
 #include "gateway/control/json_writer.hpp"
 
@@ -11,7 +11,8 @@ namespace ug::gateway::control {
 /// Whether a shape that may carry a key value writes it.
 enum class key_value { omit, include };
 
-/// ApiKey {id, value, name, customerId, description, enabled, stageKeys}.
+/// ApiKey {id, value, name, customerId, description, enabled, createdDate,
+/// lastUpdatedDate (when known), tags (when any), stageKeys}.
 /// `value` only with key_value::include and only for a key the file gives
 /// by `value`: a `valueSha256` key has no value to return.
 void write_api_key(json_writer& w, const config::api_key& key, key_value value);
@@ -20,7 +21,7 @@ void write_api_key(json_writer& w, const config::api_key& key, key_value value);
 /// items of GetUsagePlans leave it out).
 enum class empty_tags { omit, write };
 
-/// UsagePlan {id, name, description, apiStages, throttle, quota, tags}.
+/// UsagePlan {id, name, description, apiStages, throttle, quota, productCode, tags}.
 void write_usage_plan(json_writer& w, const config::usage_plan& plan, empty_tags tags);
 
 /// UsagePlanKey {id, type, value, name}: the key's own id, "API_KEY", its

@@ -19,7 +19,7 @@ constexpr std::array verbs{std::string_view("Create"), std::string_view("Update"
                            std::string_view("Import"), std::string_view("Generate")};
 
 /// "UpdateUsagePlan" -> "UsagePlan"; "" for a verb this file does not judge.
-std::string_view object_kind(std::string_view operation) noexcept {
+std::string_view operation_object(std::string_view operation) noexcept {
   for (std::string_view verb : verbs) {
     if (operation.starts_with(verb))
       return operation.substr(verb.size());
@@ -113,7 +113,7 @@ control_response refuse_rest_api_write(const operation_context& c, std::string_v
 
 control_response refuse_mutation(const operation_context& c) {
   const std::string_view op = c.route.operation;
-  const std::string_view kind = object_kind(op);
+  const std::string_view kind = operation_object(op);
   if (kind == "ApiKey" || kind == "ApiKeys") {
     const std::string_view id = c.route.param("api_Key");
     if (id.empty())

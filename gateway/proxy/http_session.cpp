@@ -230,6 +230,7 @@ void http_session::handle_request(std::size_t header_bytes) {
   config::request_facts facts;
   facts.method = req.method_string();
   facts.target = canonical_target_;
+  facts.host = req[http::field::host];  // at most one: check_request_head refuses two
   facts.lowest_depth_segments = canonical.lowest_depth_segments;
   facts.now = now_;
   facts.api_key = head.api_key;

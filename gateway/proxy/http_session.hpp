@@ -97,9 +97,10 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
   /// (responses_stage_), else the built-in one (http_session_responses.cpp).
   void respond(gateway_response r, bool keep_alive, const limiter::admission_result* admission,
                bool keyed);
-  /// For a request refused before decide(): the stage `target` is under, by
-  /// base path (canonical_target_ is overwritten), so that its API's gateway
-  /// responses apply. Leaves no_stage when the target cannot be made canonical.
+  /// For a request refused before decide(): the stage `target` and the
+  /// request's one Host field address (canonical_target_ is overwritten), so
+  /// that its API's gateway responses apply. Leaves no_stage when the target
+  /// cannot be made canonical.
   void find_responses_stage(std::string_view target);
   void on_write_response(bool keep_alive, const error_code& ec, std::size_t n);
   void do_discard_body();
@@ -147,7 +148,7 @@ class http_session final : public relay_owner, public std::enable_shared_from_th
   std::unique_ptr<char[]> large_out_;
   std::size_t large_out_bytes_ = 0;
   /// Whose gateway responses the exchange gets: a stage of config_ (or
-  /// no_stage), and the length of its base path in canonical_target_.
+  /// no_stage), and the length in canonical_target_ of what addressed it.
   std::uint32_t responses_stage_ = config::no_stage;
   std::size_t responses_base_bytes_ = 0;
   std::string canonical_target_;  ///< routed on and forwarded (capacity kept)

@@ -24,12 +24,17 @@ bool http_session::body_discardable() const {
 
 void http_session::find_responses_stage(std::string_view target) {
   responses_stage_ = config::no_stage;
-  if (!config_ || canonicalize_target(target, canonical_target_).problem != target_problem::none) {
+  if (!config_ || !parser_ ||
+      canonicalize_target(target, canonical_target_).problem != target_problem::none) {
     return;
   }
-  const config::stage_match stage = config_->stage_of(canonical_target_);
+  // Of two Host fields (a refused head) neither names the API.
+  const auto& fields = parser_->get();
+  const std::string_view host =
+      fields.count(http::field::host) == 1 ? std::string_view(fields[http::field::host]) : "";
+  const config::stage_match stage = config_->stage_of(canonical_target_, host);
   responses_stage_ = stage.index;
-  responses_base_bytes_ = stage.base_path_bytes;
+  responses_base_bytes_ = stage.prefix_bytes;
 }
 
 void http_session::respond(gateway_response r, bool keep_alive,

@@ -24,6 +24,10 @@ using ::testing::HasSubstr;
 // ---- listener addresses and the admin token ----
 
 constexpr const char* admin_token = "0123456789abcdef0123456789abcdef-admin";
+/// What an admin beyond loopback needs besides the token.
+constexpr const char* admin_credentials =
+    R"("credentials": {"accessKeyId": "AKIDADMIN0001",
+                       "secretAccessKey": "admin-secret-0123456789abcdef0123456789"})";
 
 TEST(LoaderValidation, NumericAddressesAreAccepted) {
   for (const char* address : {"127.0.0.1", "0.0.0.0", "::1", "::", "10.1.2.3", "fd00::7"}) {
@@ -48,7 +52,7 @@ TEST(LoaderValidation, LoopbackAdminAddressesNeedNoToken) {
 TEST(LoaderValidation, AnAdminBeyondLoopbackWithATokenKeepsOnlyItsDigest) {
   sections s;
   s.gateway = gateway_with(R"("admin": {"address": "0.0.0.0", "port": 9443, "authToken": ")" +
-                           std::string(admin_token) + R"("})");
+                           std::string(admin_token) + R"(", )" + admin_credentials + "}");
   const load_result r = load_string(s.json());
   ASSERT_TRUE(r.doc.has_value()) << all_errors(r);
   const admin_settings& admin = r.doc->gateway.admin;
@@ -61,7 +65,9 @@ TEST(LoaderValidation, AnAdminBeyondLoopbackWithATokenKeepsOnlyItsDigest) {
 TEST(LoaderValidation, TheTokenFileIsReadWithoutItsLineEndAndKeptOutOfTheContentHash) {
   const test::temp_dir dir;
   sections s;
-  s.gateway = gateway_with(R"("admin": {"address": "::", "authTokenFile": "secrets/admin-token"})");
+  s.gateway =
+      gateway_with(R"("admin": {"address": "::", "authTokenFile": "secrets/admin-token", )" +
+                   std::string(admin_credentials) + "}");
   dir.write("secrets/admin-token", std::string(admin_token) + "\r\n");
   const load_result first = load_string(s.json(), dir.path());
   ASSERT_TRUE(first.doc.has_value()) << all_errors(first);

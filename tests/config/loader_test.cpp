@@ -393,6 +393,21 @@ TEST_F(LoaderTempDir, SourceFilesListTheMainFileAndEveryFileItNames) {
   EXPECT_THAT(mem.doc->source_files, ::testing::ElementsAre((dir_ / "keys.json").string()));
 }
 
+TEST_F(LoaderTempDir, FilesNamedAfterASecretFileResolveAgainstTheirOwnFolder) {
+  // The token file is a file of the load too (reloadOnFileChange watches it):
+  // it must not shift which folder the files read after it resolve against.
+  fs::create_directories(dir_ / "apis");
+  write("token", "0123456789abcdef0123456789abcdef-admin\n");
+  write("apis/rest-apis.json", R"([{"id": "a1", "resources": "resources.json"}])");
+  write("apis/resources.json", R"([{"id": "r0", "path": "/"}])");
+  write("main.json",
+        R"({"gateway": {"admin": {"authTokenFile": "token"}}, "restApis": "apis/rest-apis.json"})");
+  const load_result r = load_file(dir_ / "main.json");
+  ASSERT_TRUE(r.doc.has_value()) << all_errors(r);
+  ASSERT_EQ(r.doc->rest_apis.size(), 1u);
+  EXPECT_EQ(r.doc->rest_apis[0].resources.size(), 1u);
+}
+
 TEST_F(LoaderTempDir, LoadStringResolvesAgainstBaseDir) {
   write("keys.json", R"({"items": [{"id": "k1", "value": "temp-dir-test-key-0000000001"}]})");
   const load_result r = load_string(R"({"apiKeys": "keys.json"})", dir_);

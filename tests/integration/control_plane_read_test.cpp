@@ -6,14 +6,12 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
-#include <chrono>
-#include <deque>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "tests/support/aws_clients.hpp"
 #include "tests/support/gateway_config.hpp"
 #include "tests/support/gateway_fixture.hpp"
 #include "tests/support/process.hpp"
@@ -23,7 +21,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::chrono::seconds client_timeout{90};
 constexpr const char* key_value = "control-plane-key-000000000001";
 constexpr int plan_count = 5;
 
@@ -57,94 +54,26 @@ usagegate_config control_config(std::uint16_t upstream_port) {
   return c;
 }
 
-/// What one client run printed: stdout and stderr apart (the CLI prints its
-/// errors on stderr), and how it exited.
-struct client_run {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 class ControlPlaneRead : public gateway_test {
  protected:
   void SetUp() override {
     config_path_ = start_gateway(to_json(control_config(closed_port())));
     endpoint_ = "http://127.0.0.1:" + std::to_string(admin_port());
-    // Empty config and credentials files: no profile of the machine leaks in.
-    dir_.write("aws/config", "");
-    dir_.write("aws/credentials", "");
+    clients_.emplace(dir_, endpoint_);
   }
 
-  /// Runs `program args...` with the AWS environment of a local endpoint;
-  /// waits at most client_timeout.
-  client_run run_client(const std::vector<std::string>& program) {
-    const std::filesystem::path base = dir_.path() / ("run" + std::to_string(++runs_));
-    std::vector<std::string> argv{
-        "/usr/bin/env",
-        "-u",
-        "AWS_PROFILE",
-        "-u",
-        "AWS_DEFAULT_PROFILE",
-        "-u",
-        "AWS_ENDPOINT_URL",
-        "AWS_ACCESS_KEY_ID=local",
-        "AWS_SECRET_ACCESS_KEY=local",
-        "AWS_DEFAULT_REGION=us-east-1",
-        "AWS_CONFIG_FILE=" + (dir_.path() / "aws/config").string(),
-        "AWS_SHARED_CREDENTIALS_FILE=" + (dir_.path() / "aws/credentials").string(),
-        "AWS_EC2_METADATA_DISABLED=true",
-        "AWS_PAGER=",
-        "/bin/sh",
-        "-c",
-        R"(exec "$@" >"$0.out" 2>"$0.err")",
-        base.string()};
-    argv.insert(argv.end(), program.begin(), program.end());
-    child_process child(std::move(argv));
-    client_run run;
-    const std::optional<int> code = child.wait_exit(client_timeout);
-    EXPECT_TRUE(code) << "client did not finish within " << client_timeout.count() << " s";
-    run.exit_code = code.value_or(-1);
-    run.out = read_file(base.string() + ".out");
-    run.err = read_file(base.string() + ".err");
-    return run;
-  }
-
-  client_run aws(std::vector<std::string> args) {
-    std::vector<std::string> program{"aws",      "--endpoint-url", endpoint_,
-                                     "--output", "json",           "apigateway"};
-    program.insert(program.end(), args.begin(), args.end());
-    return run_client(program);
-  }
-
-  /// Parses a successful CLI run's JSON output; fails the test otherwise.
-  simdjson::dom::element json_of(const client_run& run) {
-    EXPECT_EQ(run.exit_code, 0) << run.err;
-    simdjson::dom::element e;
-    const auto error = parser_.emplace_back().parse(run.out).get(e);
-    EXPECT_EQ(error, simdjson::SUCCESS) << run.out;
-    return e;
-  }
-
+  client_run run_client(const std::vector<std::string>& program) { return clients_->run(program); }
+  client_run aws(const std::vector<std::string>& args) { return clients_->aws(args); }
+  simdjson::dom::element json_of(const client_run& run) { return clients_->json_of(run); }
   static std::vector<std::string> ids_of(simdjson::dom::element page) {
-    std::vector<std::string> ids;
-    for (simdjson::dom::element item : page["items"].get_array())
-      ids.emplace_back(std::string_view(item["id"]));
-    return ids;
+    return aws_clients::ids_of(page);
   }
 
   std::filesystem::path config_path_;
   std::string endpoint_;
 
  private:
-  int runs_ = 0;
-  std::deque<simdjson::dom::parser> parser_;  // a deque: elements point into their parser
+  std::optional<aws_clients> clients_;
 };
 
 TEST_F(ControlPlaneRead, CliReadsUsagePlansWithLimits) {
@@ -255,8 +184,7 @@ TEST_F(ControlPlaneRead, CliPrintsAwsErrors) {
       << update.err;
   const client_run create = aws({"create-api-key", "--name", "new", "--enabled"});
   EXPECT_NE(create.err.find("(BadRequestException) when calling the CreateApiKey operation: "
-                            "Creating objects through the API needs a later release of "
-                            "usagegate"),
+                            "CreateApiKey needs gateway.stateDirectory"),
             std::string::npos)
       << create.err;
 }

@@ -53,6 +53,14 @@ struct admin_settings {
   std::uint16_t port = 0;
   std::optional<std::string> auth_token{};
   std::optional<std::string> auth_token_file{};
+  /// gateway.admin.credentials: {"accessKeyId", "secretAccessKey" and/or
+  /// "secretAccessKeyFile"} (both, or neither, to test the error).
+  struct key_pair {
+    std::string access_key_id{};
+    std::optional<std::string> secret_access_key{};
+    std::optional<std::string> secret_access_key_file{};
+  };
+  std::optional<key_pair> credentials{};
 };
 
 /// gateway.stages["<api_id>/<stage_name>"].upstream
@@ -348,6 +356,14 @@ inline void write_gateway(json_writer& w, const gateway_settings& g) {
   w.member_integer("port", g.admin.port);
   w.member_string("authToken", g.admin.auth_token);
   w.member_string("authTokenFile", g.admin.auth_token_file);
+  if (g.admin.credentials) {
+    w.name("credentials");
+    w.open('{');
+    w.member("accessKeyId", g.admin.credentials->access_key_id);
+    w.member_string("secretAccessKey", g.admin.credentials->secret_access_key);
+    w.member_string("secretAccessKeyFile", g.admin.credentials->secret_access_key_file);
+    w.close('}');
+  }
   w.close('}');
   w.member_integer("workers", g.workers);
   w.member_integer("maxHeaderBytes", g.max_header_bytes);

@@ -13,6 +13,8 @@ namespace ug::gateway {
 namespace {
 
 constexpr const char* token = "0123456789abcdef0123456789abcdef-admin";
+/// The clock reading; without credentials no check reads it.
+constexpr std::int64_t now = 1'700'000'000'000'000'000;
 
 /// A POST /reload as curl sends it to a loopback admin: no Origin, no body.
 admin_request reload_from_curl() {
@@ -44,13 +46,13 @@ std::string header(const admin_response& r, std::string_view name) {
 
 TEST(AdminAccess, WithoutATokenCurlStyleRequestsPass) {
   const admin_access_policy open;
-  EXPECT_FALSE(refuse_admin_request(open, reload_from_curl()));
-  EXPECT_FALSE(refuse_admin_request(open, get("/metrics")));
+  EXPECT_FALSE(refuse_admin_request(open, reload_from_curl(), now));
+  EXPECT_FALSE(refuse_admin_request(open, get("/metrics"), now));
   admin_request json = reload_from_curl();
   json.body = "{}";
   json.content_type = "application/json; charset=utf-8";
   json.has_content_type = true;
-  EXPECT_FALSE(refuse_admin_request(open, json));
+  EXPECT_FALSE(refuse_admin_request(open, json, now));
 }
 
 TEST(AdminAccess, LoopbackNamesAndIpAddressesAreSafeHosts) {
@@ -59,7 +61,7 @@ TEST(AdminAccess, LoopbackNamesAndIpAddressesAreSafeHosts) {
                            "localhost.:9080", "[::1]:9080", "[::1]", "10.0.0.5:9080", ""}) {
     admin_request r = reload_from_curl();
     r.host = host;
-    EXPECT_FALSE(refuse_admin_request(open, r)) << host;
+    EXPECT_FALSE(refuse_admin_request(open, r, now)) << host;
   }
 }
 
@@ -69,7 +71,7 @@ TEST(AdminAccess, AHostNameIsRefusedAsDnsRebinding) {
                            "[::1", "[::1]x", "127.0.0.1:9080:1"}) {
     for (admin_request r : {reload_from_curl(), get("/metrics")}) {
       r.host = host;
-      const auto refusal = refuse_admin_request(open, r);
+      const auto refusal = refuse_admin_request(open, r, now);
       ASSERT_TRUE(refusal) << host;
       EXPECT_EQ(refusal->status, 403u);
       EXPECT_EQ(refusal->content_type, "application/json");
@@ -88,7 +90,7 @@ TEST(AdminAccess, AForeignOriginCannotMutate) {
     r.body = "{}";
     r.content_type = "application/json";
     r.has_content_type = true;
-    const auto refusal = refuse_admin_request(open, r);
+    const auto refusal = refuse_admin_request(open, r, now);
     ASSERT_TRUE(refusal) << origin;
     EXPECT_EQ(refusal->status, 403u);
     EXPECT_NE(refusal->body.find("cross-origin"), std::string::npos) << refusal->body;
@@ -100,12 +102,12 @@ TEST(AdminAccess, AForeignOriginCannotMutate) {
   own.body = "{}";
   own.content_type = "application/json";
   own.has_content_type = true;
-  EXPECT_FALSE(refuse_admin_request(open, own));
+  EXPECT_FALSE(refuse_admin_request(open, own, now));
   // A GET with any Origin reads nothing a browser would show the page (no CORS).
   admin_request read = get("/metrics");
   read.origin = "http://attacker.example";
   read.has_origin = true;
-  EXPECT_FALSE(refuse_admin_request(open, read));
+  EXPECT_FALSE(refuse_admin_request(open, read, now));
 }
 
 TEST(AdminAccess, BodiesABrowserCanSendCrossSiteAreRefused) {
@@ -117,25 +119,25 @@ TEST(AdminAccess, BodiesABrowserCanSendCrossSiteAreRefused) {
     r.body = "x=1";
     r.content_type = type;
     r.has_content_type = true;
-    const auto refusal = refuse_admin_request(open, r);
+    const auto refusal = refuse_admin_request(open, r, now);
     ASSERT_TRUE(refusal) << type;
     EXPECT_EQ(refusal->status, 403u);
     EXPECT_NE(refusal->body.find("application/json"), std::string::npos) << refusal->body;
   }
   admin_request untyped = reload_from_curl();
   untyped.body = "{}";
-  EXPECT_EQ(refuse_admin_request(open, untyped)->status, 403u);
+  EXPECT_EQ(refuse_admin_request(open, untyped, now)->status, 403u);
   admin_request typed_empty = reload_from_curl();
   typed_empty.content_type = "text/plain";
   typed_empty.has_content_type = true;
-  EXPECT_EQ(refuse_admin_request(open, typed_empty)->status, 403u);
+  EXPECT_EQ(refuse_admin_request(open, typed_empty, now)->status, 403u);
 }
 
 TEST(AdminAccess, AnEmptyUntypedMutationMustNotComeFromABrowser) {
   admin_request r = reload_from_curl();
   r.origin = "http://127.0.0.1:9080";  // even its own origin: only a page sends Origin
   r.has_origin = true;
-  const auto refusal = refuse_admin_request(admin_access_policy{}, r);
+  const auto refusal = refuse_admin_request(admin_access_policy{}, r, now);
   ASSERT_TRUE(refusal);
   EXPECT_EQ(refusal->status, 403u);
 }
@@ -143,17 +145,17 @@ TEST(AdminAccess, AnEmptyUntypedMutationMustNotComeFromABrowser) {
 TEST(AdminAccess, ATokenIsRequiredEverywhereButTheProbes) {
   const admin_access_policy policy = with_token();
   for (admin_request r : {reload_from_curl(), get("/metrics"), get("/nope")}) {
-    const auto refusal = refuse_admin_request(policy, r);
+    const auto refusal = refuse_admin_request(policy, r, now);
     ASSERT_TRUE(refusal) << r.path;
     EXPECT_EQ(refusal->status, 401u);
     EXPECT_EQ(refusal->content_type, "application/json");
     EXPECT_EQ(header(*refusal, "WWW-Authenticate"), R"(Bearer realm="usagegate admin")");
   }
-  EXPECT_FALSE(refuse_admin_request(policy, get("/healthz")));
-  EXPECT_FALSE(refuse_admin_request(policy, get("/readyz")));
+  EXPECT_FALSE(refuse_admin_request(policy, get("/healthz"), now));
+  EXPECT_FALSE(refuse_admin_request(policy, get("/readyz"), now));
   admin_request post_health = get("/healthz");
   post_health.method = "POST";
-  EXPECT_EQ(refuse_admin_request(policy, post_health)->status, 401u);
+  EXPECT_EQ(refuse_admin_request(policy, post_health, now)->status, 401u);
 }
 
 TEST(AdminAccess, TheRightBearerTokenPassesAndAWrongOneIsInvalid) {
@@ -162,14 +164,14 @@ TEST(AdminAccess, TheRightBearerTokenPassesAndAWrongOneIsInvalid) {
                                    std::string("BEARER  ") + token + " "}) {
     admin_request r = reload_from_curl();
     r.authorization = value;
-    EXPECT_FALSE(refuse_admin_request(policy, r)) << value;
+    EXPECT_FALSE(refuse_admin_request(policy, r, now)) << value;
   }
   for (const std::string& value :
        {std::string("Bearer ") + token + "x", std::string("Bearer ") + std::string(token, 10),
         std::string("Basic ") + token, std::string(token), std::string("Bearer")}) {
     admin_request r = reload_from_curl();
     r.authorization = value;
-    const auto refusal = refuse_admin_request(policy, r);
+    const auto refusal = refuse_admin_request(policy, r, now);
     ASSERT_TRUE(refusal) << value;
     EXPECT_EQ(refusal->status, 401u);
     EXPECT_EQ(header(*refusal, "WWW-Authenticate"),
@@ -184,14 +186,14 @@ TEST(AdminAccess, ATokenHolderMayUseAnyHostNameButNotAForeignOrigin) {
   admin_request r = reload_from_curl();
   r.host = "admin.internal:9080";
   r.authorization = authorization;
-  EXPECT_FALSE(refuse_admin_request(policy, r));
+  EXPECT_FALSE(refuse_admin_request(policy, r, now));
   r.origin = "http://attacker.example";
   r.has_origin = true;
-  EXPECT_EQ(refuse_admin_request(policy, r)->status, 403u);
+  EXPECT_EQ(refuse_admin_request(policy, r, now)->status, 403u);
   // An unauthenticated probe still may not come through a rebound name.
   admin_request probe = get("/healthz");
   probe.host = "attacker.example";
-  EXPECT_EQ(refuse_admin_request(policy, probe)->status, 403u);
+  EXPECT_EQ(refuse_admin_request(policy, probe, now)->status, 403u);
 }
 
 }  // namespace

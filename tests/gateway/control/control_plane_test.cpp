@@ -232,11 +232,17 @@ TEST_F(ControlPlane, WritesToFileObjectsAreRefusedNamingTheFile) {
   }
 }
 
+TEST_F(ControlPlane, WritesWithoutAStateDirectoryAskForOne) {
+  for (const auto& [method, path] : std::vector<std::pair<std::string_view, std::string_view>>{
+           {"POST", "/apikeys"}, {"POST", "/usageplans"}, {"POST", "/usageplans/gold01/keys"}}) {
+    const control_response r = call(method, path, "", "{}");
+    EXPECT_EQ(r.status, 400u) << method << " " << path;
+    EXPECT_NE(r.body.find("needs gateway.stateDirectory"), std::string::npos) << r.body;
+  }
+}
+
 TEST_F(ControlPlane, CreatesNeedALaterRelease) {
   for (const auto& [method, path] : std::vector<std::pair<std::string_view, std::string_view>>{
-           {"POST", "/apikeys"},
-           {"POST", "/usageplans"},
-           {"POST", "/usageplans/gold01/keys"},
            {"POST", "/restapis"},
            {"POST", "/restapis/api0000001/resources/root01"},
            {"PUT", "/restapis/api0000001/resources/root01/methods/GET"},

@@ -1,0 +1,145 @@
+#include "config/document/document_writer.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <string_view>
+
+#include "common/json_string.hpp"
+#include "common/sha256.hpp"
+#include "limiter/quota_period.hpp"
+
+namespace ug::config {
+namespace {
+
+using std::string_view;
+
+/// Appends members to one JSON object, writing the commas.
+class object_writer {
+ public:
+  explicit object_writer(std::string& out) : out_(out) { out_.push_back('{'); }
+  void close() { out_.push_back('}'); }
+
+  /// Writes `"name":` and leaves the value to the caller.
+  std::string& member(string_view name) {
+    if (!first_)
+      out_.push_back(',');
+    first_ = false;
+    common::append_json_string(out_, name);
+    out_.push_back(':');
+    return out_;
+  }
+
+  void string(string_view name, string_view value) {
+    common::append_json_string(member(name), value);
+  }
+  void integer(string_view name, std::int64_t value) { member(name) += std::to_string(value); }
+  void boolean(string_view name, bool value) { member(name) += value ? "true" : "false"; }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
+
+void append_double(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  char buffer[32];
+  // Large magnitudes in scientific form: the shortest fixed form of 2^64 is a
+  // 20-digit integer, which JSON readers may refuse as out of integer range.
+  const auto [end, ec] =
+      std::fabs(value) >= 1e15
+          ? std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific)
+          : std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, ec == std::errc() ? end : buffer);
+}
+
+void append_throttle(std::string& out, const throttle_settings& t) {
+  object_writer o(out);
+  o.integer("burstLimit", t.burst_limit);
+  append_double(o.member("rateLimit"), t.rate_limit);
+  o.close();
+}
+
+void append_tags(object_writer& o, const std::map<std::string, std::string>& tags) {
+  if (tags.empty())
+    return;
+  std::string& out = o.member("tags");
+  object_writer t(out);
+  for (const auto& [key, value] : tags)
+    t.string(key, value);
+  t.close();
+}
+
+void append_api_stage(std::string& out, const api_stage& s) {
+  object_writer o(out);
+  o.string("apiId", s.api_id);
+  o.string("stage", s.stage);
+  if (!s.throttle.empty()) {
+    std::string& inner = o.member("throttle");
+    object_writer methods(inner);
+    for (const auto& [key, settings] : s.throttle)
+      append_throttle(methods.member(key), settings);
+    methods.close();
+  }
+  o.close();
+}
+
+}  // namespace
+
+std::string api_key_json(const api_key& key) {
+  std::string out;
+  object_writer o(out);
+  o.string("id", key.id);
+  o.string("name", key.name);
+  if (key.value)
+    o.string("value", *key.value);
+  else if (key.value_sha256)
+    o.string("valueSha256", common::to_hex(*key.value_sha256));
+  o.boolean("enabled", key.enabled);
+  if (!key.customer_id.empty())
+    o.string("customerId", key.customer_id);
+  if (!key.description.empty())
+    o.string("description", key.description);
+  if (key.created_date_s)
+    o.integer("createdDate", *key.created_date_s);
+  if (key.last_updated_date_s)
+    o.integer("lastUpdatedDate", *key.last_updated_date_s);
+  append_tags(o, key.tags);
+  o.close();
+  return out;
+}
+
+std::string usage_plan_json(const usage_plan& plan) {
+  std::string out;
+  object_writer o(out);
+  o.string("id", plan.id);
+  o.string("name", plan.name);
+  if (!plan.description.empty())
+    o.string("description", plan.description);
+  std::string& stages = o.member("apiStages");
+  stages.push_back('[');
+  for (std::size_t i = 0; i < plan.api_stages.size(); ++i) {
+    if (i != 0)
+      stages.push_back(',');
+    append_api_stage(stages, plan.api_stages[i]);
+  }
+  stages.push_back(']');
+  if (plan.throttle)
+    append_throttle(o.member("throttle"), *plan.throttle);
+  if (plan.quota) {
+    object_writer q(o.member("quota"));
+    q.integer("limit", plan.quota->limit);
+    q.integer("offset", plan.quota->offset);
+    q.string("period", limiter::to_aws_name(plan.quota->period));
+    q.close();
+  }
+  if (!plan.product_code.empty())
+    o.string("productCode", plan.product_code);
+  append_tags(o, plan.tags);
+  o.close();
+  return out;
+}
+
+}  // namespace ug::config

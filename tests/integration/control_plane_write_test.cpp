@@ -1,0 +1,272 @@
+// Control-plane writes with the real clients against a running usagegate
+// with a state directory: the AWS CLI creates a key and a plan, adds the key
+// to a plan of the config file, changes and deletes them; the data plane
+// admits the new key at once and refuses it after it is disabled; every
+// change survives a restart and kill -9; the config file's objects stay
+// read-only. boto3 does the same round trip with its own error shapes.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+#include <sys/stat.h>
+
+#include <csignal>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tests/support/aws_clients.hpp"
+#include "tests/support/gateway_config.hpp"
+#include "tests/support/gateway_fixture.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/process.hpp"
+
+namespace ug::test {
+namespace {
+
+constexpr const char* file_key_value = "control-write-file-key-000000001";
+
+usagegate_config write_config(std::uint16_t upstream_port, const std::filesystem::path& state) {
+  const resource_spec root{.id = "wrtroot001", .path = "/"};
+  usagegate_config c;
+  c.gateway.state_directory = state.string();
+  c.gateway.stages = {{.api_id = "wrtapi0001",
+                       .stage_name = "v1",
+                       .base_path = "/v1",
+                       .upstream = upstream_at(upstream_port)}};
+  c.rest_apis = {
+      {.id = "wrtapi0001",
+       .name = "ai_api",
+       .resources = {root, child_resource(root, "wrtendp001", "endpoint",
+                                          {{.http_method = "GET", .api_key_required = true}})},
+       .stages = {{.stage_name = "v1"}}}};
+  c.usage_plans.push_back({.id = "wrtplan001",
+                           .name = "file_plan",
+                           .api_stages = {{.api_id = "wrtapi0001", .stage = "v1"}},
+                           .throttle = throttle_limits{100, 100},
+                           .quota = quota_limits{.limit = 3, .period = "DAY"},
+                           .key_ids = {"wrtkey0001"}});
+  c.api_keys = {{.id = "wrtkey0001", .value = file_key_value, .name = "file-key"}};
+  return c;
+}
+
+class ControlPlaneWrite : public gateway_test {
+ protected:
+  void SetUp() override {
+    start_mock();
+    state_ = dir_.path() / "state";
+    config_json_ = to_json(write_config(mock_port(), state_));
+    start();
+  }
+
+  void start() {
+    start_gateway(config_json_);
+    clients_.emplace(dir_, "http://127.0.0.1:" + std::to_string(admin_port()));
+  }
+
+  /// Stops the gateway with `signal` (SIGKILL: no clean shutdown) and starts it again.
+  void restart(int signal) {
+    if (signal == SIGKILL) {
+      gw_->proc.send_signal(SIGKILL);
+      EXPECT_TRUE(gw_->proc.wait_exit(std::chrono::seconds(10)));
+      gw_.reset();
+    } else {
+      EXPECT_EQ(stop_usagegate(*gw_, std::chrono::seconds(10)), 0) << gw_->proc.output();
+      gw_.reset();
+    }
+    start();
+  }
+
+  std::string created_id(const std::vector<std::string>& args) {
+    const client_run r = clients_->aws(args);
+    const simdjson::dom::element e = clients_->json_of(r);
+    std::string_view id;
+    EXPECT_EQ(e["id"].get_string().get(id), simdjson::SUCCESS) << r.out;
+    return std::string(id);
+  }
+
+  std::string key_value(const std::string& id) {
+    const simdjson::dom::element e =
+        clients_->json_of(clients_->aws({"get-api-key", "--api-key", id, "--include-value"}));
+    return std::string(std::string_view(e["value"]));
+  }
+
+  int status_with_key(const std::string& value) {
+    const std::optional<http_response> r =
+        http_request(port(), "GET", "/v1/endpoint", with_api_key(value));
+    EXPECT_TRUE(r) << "no answer from the gateway";
+    return r ? r->status : 0;
+  }
+
+  std::filesystem::path state_;
+  std::string config_json_;
+  std::optional<aws_clients> clients_;
+};
+
+TEST_F(ControlPlaneWrite, CliCreatesAKeyThatTheDataPlaneAdmitsAtOnce) {
+  const std::string key = created_id({"create-api-key", "--name", "client", "--enabled"});
+  EXPECT_EQ(key.size(), 10u);
+  const std::string value = key_value(key);
+  EXPECT_EQ(value.size(), 40u);
+  // Not in any plan yet: AWS's 403.
+  EXPECT_EQ(status_with_key(value), 403);
+  const client_run joined = clients_->aws({"create-usage-plan-key", "--usage-plan-id", "wrtplan001",
+                                           "--key-id", key, "--key-type", "API_KEY"});
+  EXPECT_EQ(std::string_view(clients_->json_of(joined)["name"]), "client");
+  EXPECT_EQ(status_with_key(value), 200);
+  // The file plan's quota of 3 per day counts the new key like any other.
+  EXPECT_EQ(status_with_key(value), 200);
+  EXPECT_EQ(status_with_key(value), 200);
+  EXPECT_EQ(status_with_key(value), 429);
+  // Disabled: 403 at once.
+  clients_->json_of(clients_->aws({"update-api-key", "--api-key", key, "--patch-operations",
+                                   "op=replace,path=/enabled,value=false"}));
+  EXPECT_EQ(status_with_key(value), 403);
+  // The file's key still has its own quota.
+  EXPECT_EQ(status_with_key(file_key_value), 200);
+}
+
+TEST_F(ControlPlaneWrite, ChangesSurviveRestartAndKill9) {
+  const std::string key = created_id({"create-api-key", "--name", "persisted", "--enabled",
+                                      "--value", "persisted-key-value-0000000001"});
+  const std::string plan = created_id(
+      {"create-usage-plan", "--name", "api_plan", "--api-stages", "apiId=wrtapi0001,stage=v1",
+       "--throttle", "burstLimit=5,rateLimit=10", "--quota", "limit=1000,period=WEEK"});
+  EXPECT_EQ(plan.size(), 6u);
+  clients_->json_of(clients_->aws({"create-usage-plan-key", "--usage-plan-id", plan, "--key-id",
+                                   key, "--key-type", "API_KEY"}));
+  clients_->json_of(
+      clients_->aws({"update-usage-plan", "--usage-plan-id", plan, "--patch-operations",
+                     "op=replace,path=/quota/limit,value=500"}));
+  EXPECT_EQ(status_with_key("persisted-key-value-0000000001"), 200);
+
+  restart(SIGKILL);
+  const simdjson::dom::element got =
+      clients_->json_of(clients_->aws({"get-usage-plan", "--usage-plan-id", plan}));
+  EXPECT_EQ(int64_t(got["quota"]["limit"]), 500);
+  EXPECT_EQ(std::string_view(got["apiStages"].at(0)["apiId"]), "wrtapi0001");
+  EXPECT_EQ(aws_clients::ids_of(
+                clients_->json_of(clients_->aws({"get-usage-plan-keys", "--usage-plan-id", plan}))),
+            std::vector<std::string>{key});
+  EXPECT_EQ(key_value(key), "persisted-key-value-0000000001");
+  EXPECT_EQ(status_with_key("persisted-key-value-0000000001"), 200);
+
+  // The file holds key values: private to its owner.
+  struct stat st {};
+  ASSERT_EQ(::stat((state_ / "control.db").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+  // Deleting the key takes it out of its plan; after a clean restart it is gone.
+  const client_run del = clients_->aws({"delete-api-key", "--api-key", key});
+  EXPECT_EQ(del.exit_code, 0) << del.err;
+  restart(SIGTERM);
+  const client_run missing = clients_->aws({"get-api-key", "--api-key", key});
+  EXPECT_NE(missing.err.find("(NotFoundException)"), std::string::npos) << missing.err;
+  EXPECT_TRUE(aws_clients::ids_of(clients_->json_of(clients_->aws(
+                                      {"get-usage-plan-keys", "--usage-plan-id", plan})))
+                  .empty());
+  EXPECT_EQ(status_with_key("persisted-key-value-0000000001"), 403);
+}
+
+TEST_F(ControlPlaneWrite, CliPrintsAwsErrorsForWrites) {
+  const client_run short_value = clients_->aws({"create-api-key", "--value", "short"});
+  EXPECT_NE(short_value.err.find("(BadRequestException) when calling the CreateApiKey operation: "
+                                 "API Key value should be at least 20 characters"),
+            std::string::npos)
+      << short_value.err;
+  const client_run duplicate = clients_->aws({"create-api-key", "--value", file_key_value});
+  EXPECT_NE(duplicate.err.find("(ConflictException) when calling the CreateApiKey operation: API "
+                               "Key already exists"),
+            std::string::npos)
+      << duplicate.err;
+  const client_run bad_stage = clients_->aws(
+      {"create-usage-plan", "--name", "p", "--api-stages", "apiId=wrtapi0001,stage=nope"});
+  EXPECT_NE(bad_stage.err.find("(BadRequestException) when calling the CreateUsagePlan "
+                               "operation: Invalid API Stage {api: wrtapi0001, stage: nope} "
+                               "specified for usageplan "),
+            std::string::npos)
+      << bad_stage.err;
+  const std::string plan = created_id(
+      {"create-usage-plan", "--name", "staged", "--api-stages", "apiId=wrtapi0001,stage=v1"});
+  const client_run in_use = clients_->aws({"delete-usage-plan", "--usage-plan-id", plan});
+  EXPECT_NE(in_use.err.find("Cannot delete Usage Plan " + plan +
+                            " because there are API Stages associated with it, including "
+                            "wrtapi0001:v1"),
+            std::string::npos)
+      << in_use.err;
+  const client_run bad_path = clients_->aws(
+      {"update-usage-plan", "--usage-plan-id", plan, "--patch-operations", "op=remove,path=/name"});
+  EXPECT_NE(bad_path.err.find("Invalid patch path  '/name' specified for op 'remove'. Must be one "
+                              "of: [/apiStages, /quota, /throttle, /productCode"),
+            std::string::npos)
+      << bad_path.err;
+  // One plan per API stage for a key: the file key is in wrtplan001 on wrtapi0001:v1.
+  const client_run twice = clients_->aws({"create-usage-plan-key", "--usage-plan-id", plan,
+                                          "--key-id", "wrtkey0001", "--key-type", "API_KEY"});
+  EXPECT_NE(twice.err.find("cannot reference multiple Usage Plans with the same API Stage: "
+                           "wrtapi0001:v1"),
+            std::string::npos)
+      << twice.err;
+  const client_run file_key = clients_->aws({"delete-api-key", "--api-key", "wrtkey0001"});
+  EXPECT_NE(file_key.err.find("is defined in the config file"), std::string::npos) << file_key.err;
+  // Removing the stage lets the plan go.
+  clients_->json_of(
+      clients_->aws({"update-usage-plan", "--usage-plan-id", plan, "--patch-operations",
+                     "op=remove,path=/apiStages,value=wrtapi0001:v1"}));
+  const client_run deleted = clients_->aws({"delete-usage-plan", "--usage-plan-id", plan});
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.err;
+}
+
+constexpr std::string_view boto3_script = R"PY(
+import json, sys
+import boto3
+from botocore.exceptions import ClientError
+
+client = boto3.client("apigateway", endpoint_url=sys.argv[1])
+out = {}
+key = client.create_api_key(name="boto", enabled=True, tags={"team": "ml"})
+out["key_status"] = key["ResponseMetadata"]["HTTPStatusCode"]
+out["key_has_value"] = len(key["value"])
+plan = client.create_usage_plan(name="boto_plan", throttle={"burstLimit": 2, "rateLimit": 1.5},
+                                quota={"limit": 10, "offset": 0, "period": "MONTH"})
+out["plan_status"] = plan["ResponseMetadata"]["HTTPStatusCode"]
+updated = client.update_usage_plan(usagePlanId=plan["id"], patchOperations=[
+    {"op": "replace", "path": "/throttle/rateLimit", "value": "2.5"},
+    {"op": "replace", "path": "/description", "value": "from boto3"}])
+out["rate"] = updated["throttle"]["rateLimit"]
+out["description"] = updated["description"]
+pk = client.create_usage_plan_key(usagePlanId=plan["id"], keyId=key["id"], keyType="API_KEY")
+out["plan_key"] = pk["id"] == key["id"]
+d = client.delete_usage_plan_key(usagePlanId=plan["id"], keyId=key["id"])
+out["delete_status"] = d["ResponseMetadata"]["HTTPStatusCode"]
+try:
+    client.update_api_key(apiKey=key["id"], patchOperations=[{"op": "replace", "path": "/id", "value": "x"}])
+except ClientError as e:
+    out["bad_patch"] = [e.response["Error"]["Code"], e.response["Error"]["Message"]]
+try:
+    client.delete_usage_plan(usagePlanId="nope01")
+except ClientError as e:
+    out["missing"] = [e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]]
+print(json.dumps(out))
+)PY";
+
+TEST_F(ControlPlaneWrite, Boto3WritesAndReadsErrors) {
+  const std::filesystem::path script = dir_.write("write.py", boto3_script);
+  const client_run run = clients_->run({"python3", script.string(), clients_->endpoint()});
+  const simdjson::dom::element out = clients_->json_of(run);
+  EXPECT_EQ(int64_t(out["key_status"]), 201);
+  EXPECT_EQ(int64_t(out["key_has_value"]), 40);
+  EXPECT_EQ(int64_t(out["plan_status"]), 201);
+  EXPECT_EQ(double(out["rate"]), 2.5);
+  EXPECT_EQ(std::string_view(out["description"]), "from boto3");
+  EXPECT_TRUE(bool(out["plan_key"]));
+  EXPECT_EQ(int64_t(out["delete_status"]), 202);
+  EXPECT_EQ(std::string_view(out["bad_patch"].at(0)), "BadRequestException");
+  EXPECT_EQ(std::string_view(out["bad_patch"].at(1)),
+            "Invalid patch path  '/id' specified for op 'replace'. Must be one of: "
+            "[/description, /enabled, /name, /customerId]");
+  EXPECT_EQ(std::string_view(out["missing"].at(0)), "NotFoundException");
+  EXPECT_EQ(int64_t(out["missing"].at(1)), 404);
+}
+
+}  // namespace
+}  // namespace ug::test
