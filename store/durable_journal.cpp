@@ -93,7 +93,7 @@ bool durable_journal::reserve_now(limiter::key_plan_state& state,
   }
   // Held until the failure is noted: released in between, it would let the
   // writer (or another request) try the same failing write and wait again.
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock = lock_before_readers();
   try {
     const std::uint64_t word = state.durable_reserved.load(std::memory_order_acquire);
     if (limiter::durable_reservation::covers(word, period_index, used)) {
@@ -174,8 +174,15 @@ durable_journal::pending_write durable_journal::pending_for(const entry& e,
   return out;
 }
 
+std::unique_lock<std::mutex> durable_journal::lock_before_readers() {
+  lock_waiters_.fetch_add(1, std::memory_order_relaxed);
+  std::unique_lock lock(mutex_);
+  lock_waiters_.fetch_sub(1, std::memory_order_relaxed);
+  return lock;
+}
+
 bool durable_journal::flush(bool exact) noexcept {
-  std::lock_guard lock(mutex_);  // as in reserve_now: until a failure is noted
+  std::unique_lock lock = lock_before_readers();  // as in reserve_now: until a failure is noted
   try {
     const limiter::instant now = clock_.now();
     std::vector<quota_write> rows;

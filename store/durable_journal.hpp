@@ -93,11 +93,12 @@ class durable_journal final : public limiter::quota_journal, public limiter::pla
   /// workers stopped). Not thread-safe: from the owner. Returns flush's result.
   bool stop() noexcept;
   /// Thread-safe (the control plane's thread while workers count; takes the
-  /// journal's lock for one bounded read). AWS GetUsage, current: for each
-  /// of `keys` the store's daily series over [from_day, to_day] with what
-  /// was counted since the last flush added to today, as a flush now would
-  /// write it (docs/control-plane.md, "GetUsage and UpdateUsage"). A key
-  /// with neither rows nor tracked state is absent. Throws sqlite_error.
+  /// journal's lock once per key, for that key's read). AWS GetUsage,
+  /// current: for each of `keys` the store's daily series over [from_day,
+  /// to_day] with what was counted since the last flush added to today, as a
+  /// flush now would write it (docs/control-plane.md, "GetUsage and
+  /// UpdateUsage"). A key with neither rows nor tracked state is absent.
+  /// Throws sqlite_error.
   [[nodiscard]] daily_usage live_usage(std::string_view plan_id, const std::vector<usage_key>& keys,
                                        std::int64_t from_day, std::int64_t to_day);
   /// Thread-safe (the control plane's thread while workers count), never
@@ -139,6 +140,9 @@ class durable_journal final : public limiter::quota_journal, public limiter::pla
   };
   pending_write pending_for(const entry& e, const limiter::key_plan_state& state,
                             limiter::instant now, bool exact) const noexcept;
+  /// mutex_, for the request path and the writer: counted while waiting, so
+  /// that a usage read lets them go first between two keys.
+  std::unique_lock<std::mutex> lock_before_readers();
   /// With mutex_ held. The tracked entry of `state`, or null.
   entry* tracked_entry(const limiter::key_plan_state& state) noexcept;
 
@@ -153,6 +157,9 @@ class durable_journal final : public limiter::quota_journal, public limiter::pla
   const journal_settings settings_;
   mutable std::mutex mutex_;  // guards entries_ and store_ (never on the common path)
   std::unordered_map<const limiter::key_plan_state*, entry> entries_;
+  /// Threads in lock_before_readers (std::mutex is not fair: a reader taking
+  /// it key after key could keep them waiting for a whole page).
+  std::atomic<int> lock_waiters_{0};
   /// Written with mutex_ held; read without it by on_counted's fast refusal.
   std::atomic<bool> failing_{false};
   std::condition_variable wake_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <exception>
 #include <string>
+#include <thread>
 
 #include "limiter/quota_period.hpp"
 #include "store/durable_journal.hpp"
@@ -25,27 +26,31 @@ durable_journal::entry* durable_journal::tracked_entry(
 daily_usage durable_journal::live_usage(std::string_view plan_id,
                                         const std::vector<usage_key>& keys, std::int64_t from_day,
                                         std::int64_t to_day) {
-  std::vector<std::string_view> key_ids;
-  key_ids.reserve(keys.size());
+  daily_usage out;
+  std::vector<std::string_view> key_id(1);
   std::vector<quota_write> unflushed;
-  unflushed.reserve(keys.size());
-  // One lock for the live counts and the rows: a flush committing between
-  // the two would count its interval twice or not at all.
-  std::lock_guard lock(mutex_);
-  const limiter::instant now = clock_.now();
   for (const usage_key& k : keys) {
-    key_ids.push_back(k.key_id);
-    if (k.state == nullptr) {
-      continue;
+    key_id[0] = k.key_id;
+    unflushed.clear();
+    // The lock for one key at a time: its live count and its rows must come
+    // from between the same two flushes (else a flush's interval counts twice
+    // or not at all), but the writer and the requests that wait for a
+    // reservation never wait for a whole page's read: they go first.
+    while (lock_waiters_.load(std::memory_order_relaxed) > 0) {
+      std::this_thread::yield();
     }
-    const entry* e = tracked_entry(*k.state);
-    if (e == nullptr || e->plan_id != plan_id || e->key_id != k.key_id) {
-      continue;
+    std::lock_guard lock(mutex_);
+    if (k.state != nullptr) {
+      const entry* e = tracked_entry(*k.state);
+      if (e != nullptr && e->plan_id == plan_id && e->key_id == k.key_id) {
+        // Written even when nothing changed: today then shows what remains now.
+        unflushed.push_back(pending_for(*e, *k.state, clock_.now(), false).row);
+      }
     }
-    // Written even when nothing changed: today then shows what remains now.
-    unflushed.push_back(pending_for(*e, *k.state, now, false).row);
+    daily_usage one = store_.usage_of_keys(plan_id, key_id, from_day, to_day, unflushed);
+    out.merge(one);
   }
-  return store_.usage_of_keys(plan_id, key_ids, from_day, to_day, unflushed);
+  return out;
 }
 
 remaining_set durable_journal::set_remaining(const limiter::key_plan_state& state,

@@ -133,6 +133,7 @@ struct usage_store::impl {
   std::unique_ptr<statement> upsert_daily;
   std::unique_ptr<statement> load_plan_start;
   std::unique_ptr<statement> insert_plan_start;
+  std::unique_ptr<statement> key_days;  // usage_of_keys, prepared on first use
 
   impl(const std::string& path, bool read_only) : db(path, !read_only, read_only) {}
   ~impl() {
@@ -346,21 +347,31 @@ daily_usage usage_store::usage_of_keys(std::string_view plan_id,
   }
   // Per key: the rows of the range and the last one before it (what a day
   // without requests at the range's start carries over), not its history.
-  statement s(impl_->db,
-              "SELECT day, used, remaining, quota_limit, period_end_utc_ns FROM daily_usage "
-              "WHERE plan_id = ?1 AND key_id = ?2 AND day >= ?3 AND day <= ?4 "
-              "UNION ALL SELECT * FROM (SELECT day, used, remaining, quota_limit, "
-              "period_end_utc_ns FROM daily_usage WHERE plan_id = ?1 AND key_id = ?2 AND "
-              "day < ?3 ORDER BY day DESC LIMIT 1) ORDER BY 1");
+  if (!impl_->key_days) {
+    impl_->key_days = std::make_unique<statement>(
+        impl_->db,
+        "SELECT day, used, remaining, quota_limit, period_end_utc_ns FROM daily_usage "
+        "WHERE plan_id = ?1 AND key_id = ?2 AND day >= ?3 AND day <= ?4 "
+        "UNION ALL SELECT * FROM (SELECT day, used, remaining, quota_limit, "
+        "period_end_utc_ns FROM daily_usage WHERE plan_id = ?1 AND key_id = ?2 AND "
+        "day < ?3 ORDER BY day DESC LIMIT 1) ORDER BY 1");
+  }
+  statement& s = *impl_->key_days;
   std::vector<day_row> rows;
   for (const std::string_view key : key_ids) {
     rows.clear();
-    s.bind(1, plan_id).bind(2, key).bind(3, from_day).bind(4, to_day);
-    while (s.step()) {
-      rows.push_back(day_row{s.column_int64(0), s.column_int64(1), s.column_int64(2),
-                             s.column_int64(3), s.column_int64(4)});
+    {
+      // Reset even when a step throws: the statement is kept for the next call.
+      struct reset_after {
+        statement& s;
+        ~reset_after() { s.reset(); }
+      } reset{s};
+      s.bind(1, plan_id).bind(2, key).bind(3, from_day).bind(4, to_day);
+      while (s.step()) {
+        rows.push_back(day_row{s.column_int64(0), s.column_int64(1), s.column_int64(2),
+                               s.column_int64(3), s.column_int64(4)});
+      }
     }
-    s.reset();
     for (const quota_write& w : unflushed) {
       if (w.key_id == key && w.day <= to_day) {
         merge_unflushed(rows, w);

@@ -25,7 +25,7 @@ class journal_usage_access final : public control::usage_access {
   journal_usage_access(store::durable_journal& journal, limiter::state_registry& state) noexcept
       : journal_(journal), state_(state) {}
 
-  /// Thread-safe (the journal's lock; a bounded read of the keys asked for).
+  /// Thread-safe (takes the journal's lock one key at a time).
   control::usage_read daily_usage(std::string_view plan_id,
                                   const std::vector<std::string_view>& key_ids,
                                   std::int64_t from_day, std::int64_t to_day) override {
