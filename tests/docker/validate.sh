@@ -189,6 +189,12 @@ grep -Eq "^ *credentials_file: *$(basename "$a_token") *\$" "$PROM_FILE" ||
   fail "$PROM_FILE does not read the admin token from $(basename "$a_token") (gateway.admin.authTokenFile)"
 grep -q "/$(basename "$a_token"):/etc/prometheus/$(basename "$a_token"):ro" "$COMPOSE_FILE" ||
   fail "$COMPOSE_FILE does not mount the admin token beside prometheus.yml"
+# The control plane's SigV4 secret is a file the container must see.
+a_secret=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["gateway"]["admin"].get("credentials", {}).get("secretAccessKeyFile", "-"))' "$CONFIG") ||
+  fail "cannot read $CONFIG"
+[[ "$a_secret" != - ]] || fail "$CONFIG: gateway.admin has no credentials.secretAccessKeyFile"
+grep -q "/$(basename "$a_secret"):/etc/usagegate/$(basename "$a_secret"):ro" "$COMPOSE_FILE" ||
+  fail "$COMPOSE_FILE does not mount $(basename "$a_secret") beside usagegate.json"
 grep -Eq "^EXPOSE .*\b$l_port\b.*\b$a_port\b" "$DOCKERFILE" ||
   fail "$DOCKERFILE does not EXPOSE $l_port and $a_port"
 grep -q "^ENV UG_ADMIN_PORT=$a_port\$" "$DOCKERFILE" ||
