@@ -24,11 +24,12 @@ admin_response to_admin_response(control::control_response answer) {
 
 }  // namespace
 
-void add_control_plane_routes(admin_routes& routes, snapshot_source current,
-                              control_write_fn write) {
+void add_control_plane_routes(admin_routes& routes, snapshot_source current, control_write_fn write,
+                              control::usage_access* usage) {
   routes.add_path_owner(
       [](std::string_view path) { return control::is_control_plane_path(path); },
-      [current = std::move(current), write = std::move(write)](const admin_request& request) {
+      [current = std::move(current), write = std::move(write),
+       usage](const admin_request& request) {
         const std::shared_ptr<const config::compiled_config> snapshot = current();
         if (!snapshot) {
           return to_admin_response(control::error_response(control::error_code::service_unavailable,
@@ -42,7 +43,7 @@ void add_control_plane_routes(admin_routes& routes, snapshot_source current,
         c.headers = request.headers;
         if (write && control::is_write(c))
           return to_admin_response(write(c));
-        return to_admin_response(control::handle(c, *snapshot));
+        return to_admin_response(control::handle(c, *snapshot, usage));
       });
 }
 

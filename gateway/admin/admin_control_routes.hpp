@@ -24,9 +24,10 @@ using control_write_fn = std::function<control::control_response(const control::
 /// Not thread-safe: build before the server starts. Every request to a
 /// control-plane path goes to the control plane with `current()`'s snapshot;
 /// a write goes to `write` when set (a gateway with a state directory), else
-/// it is refused there.
+/// it is refused there. GetUsage reads `usage` (thread-safe, outlives the
+/// routes; null without a state directory).
 void add_control_plane_routes(admin_routes& routes, snapshot_source current,
-                              control_write_fn write = {});
+                              control_write_fn write = {}, control::usage_access* usage = nullptr);
 
 /// Pure. For a refusal admin_access made on a control-plane path: the same
 /// answer with the x-amzn-ErrorType AWS clients read their error code from

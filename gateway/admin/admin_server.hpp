@@ -60,6 +60,9 @@ struct operations_callbacks {
   snapshot_source snapshot;
   /// Control-plane writes (admin_control_routes); unset, they are refused.
   control_write_fn control_write;
+  /// GetUsage's counts (thread-safe); null: GetUsage answers that the
+  /// gateway keeps no usage (no gateway.stateDirectory). Outlives the server.
+  control::usage_access* usage = nullptr;
 };
 
 /// Not thread-safe: build the routes before starting the server.

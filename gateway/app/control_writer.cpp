@@ -63,8 +63,9 @@ std::pair<std::string_view, std::string_view> split_plan_key(std::string_view id
 
 }  // namespace
 
-control_writer::control_writer(store::control_store& store, config_source& source)
-    : store_(store), source_(source) {
+control_writer::control_writer(store::control_store& store, config_source& source,
+                               control::usage_access* usage)
+    : store_(store), source_(source), usage_(usage) {
   std::vector<store::control_row> all;
   try {
     all = store_.load_all();
@@ -132,7 +133,7 @@ control_write_result control_writer::write(const control::control_request& reque
   try {
     config::document doc = running.source_document();
     control::object_set touched;
-    control::write_state state{doc, owned_, touched, now_s};
+    control::write_state state{doc, owned_, touched, now_s, usage_};
     out.answer = control::handle_write(request, state);
     if (out.answer.status >= 300 || touched.empty())
       return out;

@@ -28,9 +28,11 @@ struct control_write_result {
 
 class control_writer {
  public:
-  /// Control thread only (every member). Reads every row of `store`; both
-  /// arguments outlive the writer. Throws store::store_error.
-  control_writer(store::control_store& store, config_source& source);
+  /// Control thread only (every member). Reads every row of `store`; every
+  /// argument outlives the writer. `usage` serves UpdateUsage (null: it is
+  /// refused). Throws store::store_error.
+  control_writer(store::control_store& store, config_source& source,
+                 control::usage_access* usage = nullptr);
 
   /// The store's objects as a config overlay (what config_source adds to the file's).
   [[nodiscard]] config::overlay overlay() const;
@@ -46,6 +48,7 @@ class control_writer {
 
   store::control_store& store_;
   config_source& source_;
+  control::usage_access* usage_;
   rows rows_;
   control::object_set owned_;
 };

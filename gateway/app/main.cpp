@@ -17,6 +17,7 @@
 #include "config/snapshot/compiled_config.hpp"
 #include "gateway/app/cli.hpp"
 #include "gateway/app/config_source.hpp"
+#include "gateway/app/journal_usage_access.hpp"
 #include "gateway/app/open_file_limit.hpp"
 #include "gateway/app/server.hpp"
 #include "gateway/telemetry/access_log.hpp"
@@ -99,21 +100,24 @@ int run(const gw::cli_options& opts) {
   // second load on.
   std::unique_ptr<ug::store::control_store> control_store;
   std::unique_ptr<gw::control_writer> writer;
+  // GetUsage and UpdateUsage read and set the journal's counts.
+  std::unique_ptr<gw::journal_usage_access> usage;
   if (!first->gateway().state_directory.empty()) {
     const config::gateway_settings& g = first->gateway();
     try {
       store = ug::store::usage_store::open_for_gateway(g.state_directory);
       control_store = ug::store::control_store::open_for_gateway(g.state_directory);
-      writer = std::make_unique<gw::control_writer>(*control_store, source);
+      journal = std::make_unique<ug::store::durable_journal>(
+          *store, clock,
+          ug::store::journal_settings{std::chrono::milliseconds(g.state_flush_interval_ms),
+                                      g.quota_reserve_chunk});
+      usage = std::make_unique<gw::journal_usage_access>(*journal, state);
+      writer = std::make_unique<gw::control_writer>(*control_store, source, usage.get());
       source.set_overlay(writer->overlay());
     } catch (const ug::store::store_error& e) {
       std::fprintf(stderr, "usagegate: %s\n", e.what());
       return exit_runtime;
     }
-    journal = std::make_unique<ug::store::durable_journal>(
-        *store, clock,
-        ug::store::journal_settings{std::chrono::milliseconds(g.state_flush_interval_ms),
-                                    g.quota_reserve_chunk});
     state.set_journal(journal.get());
     state.set_plan_start_ledger(journal.get());
     source.set_on_compiled([&j = *journal](const config::compiled_config& cfg) {
@@ -146,6 +150,7 @@ int run(const gw::cli_options& opts) {
   setup.workers = workers;
   setup.source = &source;
   setup.writer = writer.get();
+  setup.usage = usage.get();
   std::string log_path;
   const gw::access_log_sink sink = gw::parse_access_log_target(settings.access_log, log_path);
   std::string log_error;

@@ -35,6 +35,7 @@ server::server(std::shared_ptr<const config::compiled_config> first, limiter::sy
       clock_(clock),
       source_(setup.source),
       writer_(setup.writer),
+      usage_(setup.usage),
       access_log_(std::move(setup.log)),
       signals_(control_, SIGINT, SIGTERM),
       hangup_(control_, SIGHUP),
@@ -109,6 +110,7 @@ error_code server::start_admin() {
       return write_from_admin(request);
     };
   }
+  callbacks.usage = usage_;
   add_operations_routes(routes, std::move(callbacks));
   admin_server_options options;
   options.address = snapshot->gateway().admin.address;

@@ -42,6 +42,8 @@ struct server_setup {
   config_source* source = nullptr;  ///< null: reload is not available; outlives the server
   /// null: the control plane refuses writes (no state directory); outlives the server.
   control_writer* writer = nullptr;
+  /// GetUsage's counts (thread-safe); null: no state directory. Outlives the server.
+  control::usage_access* usage = nullptr;
 };
 
 /// Its handlers capture `this`: they run only inside control_.run() (run(),
@@ -110,6 +112,7 @@ class server {
   limiter::system_clock& clock_;
   config_source* source_;
   control_writer* writer_;
+  control::usage_access* usage_;
   shared_counters shared_;
   // Outlive the control io_context (probes) and the workers (pools).
   upstream_reachability reachability_;

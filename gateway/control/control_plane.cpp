@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "gateway/control/operations.hpp"
+#include "gateway/control/usage_operations.hpp"
 #include "gateway/control/write/mutation.hpp"
 
 namespace ug::gateway::control {
@@ -105,7 +106,8 @@ routed_request route_request(const control_request& request) {
   return r;
 }
 
-control_response dispatch(const control_request& request, const config::document& doc) {
+control_response dispatch(const control_request& request, const config::document& doc,
+                          usage_access* usage) {
   const routed_request routed = route_request(request);
   if (routed.refusal)
     return *routed.refusal;
@@ -115,12 +117,10 @@ control_response dispatch(const control_request& request, const config::document
     if (read.name == op)
       return read.run(context);
   }
-  if (op == "GetUsage" || op == "UpdateUsage") {
-    return error_response(error_code::bad_request,
-                          std::string(op) +
-                              " is not supported by usagegate's control plane yet: reading and "
-                              "resetting usage through the API comes in a later release");
-  }
+  if (op == "GetUsage" && usage != nullptr)
+    return get_usage(context, *usage);
+  if (op == "GetUsage" || op == "UpdateUsage")
+    return usage_without_state_directory(context);
   if (find_write(op) != nullptr && op.starts_with("Create")) {
     return error_response(error_code::bad_request,
                           std::string(op) +
@@ -153,9 +153,10 @@ bool is_control_plane_path(std::string_view path) noexcept {
   return false;
 }
 
-control_response handle(const control_request& request, const config::compiled_config& snapshot) {
+control_response handle(const control_request& request, const config::compiled_config& snapshot,
+                        usage_access* usage) {
   try {
-    return dispatch(request, snapshot.source_document());
+    return dispatch(request, snapshot.source_document(), usage);
   } catch (const std::exception& e) {
     return error_response(error_code::internal_failure,
                           std::string("usagegate control plane failed: ") + e.what());
@@ -169,13 +170,17 @@ control_response handle_write(const control_request& request, write_state& state
     const routed_request routed = route_request(request);
     if (routed.refusal)
       return *routed.refusal;
+    const operation_context context{*routed.match, *routed.query, state.doc};
+    if (routed.match->operation == "UpdateUsage") {
+      return state.usage != nullptr ? update_usage(context, *state.usage, request.body)
+                                    : usage_without_state_directory(context);
+    }
     if (const served_write* w = find_write(routed.match->operation)) {
       mutation_context c{*routed.match, *routed.query, request.body, state.doc,
                          state.owned,   state.touched, state.now_s};
       return w->run(c);
     }
     // Not served yet: the same answers as without a store.
-    const operation_context context{*routed.match, *routed.query, state.doc};
     return refuse_mutation(context);
   } catch (const std::exception& e) {
     return error_response(error_code::internal_failure,

@@ -14,6 +14,7 @@
 #include "config/document/document.hpp"
 #include "config/snapshot/compiled_config.hpp"
 #include "gateway/control/owned_objects.hpp"
+#include "gateway/control/usage_access.hpp"
 
 namespace ug::gateway::control {
 
@@ -51,9 +52,12 @@ inline constexpr std::size_t max_control_body_bytes = 1024 * 1024;
 /// Thread-safe (reads only its arguments; `snapshot` is immutable). Never
 /// throws for any input: a failure inside becomes a 500 AWS-shaped answer.
 /// Writes are refused here (a gateway without gateway.stateDirectory has
-/// nowhere to keep what it would create).
+/// nowhere to keep what it would create). GetUsage reads `usage`, which may
+/// be null (no state directory: GetUsage is a 400 saying so); `usage` must
+/// be thread-safe for the caller's thread.
 [[nodiscard]] control_response handle(const control_request& request,
-                                      const config::compiled_config& snapshot);
+                                      const config::compiled_config& snapshot,
+                                      usage_access* usage = nullptr);
 
 /// What a write reads and changes.
 struct write_state {
@@ -61,6 +65,8 @@ struct write_state {
   const object_set& owned;  ///< the store's objects
   object_set& touched;      ///< out: the store objects created, changed or deleted
   std::int64_t now_s = 0;   ///< epoch seconds
+  /// UpdateUsage's counts; null: no state directory (UpdateUsage is a 400).
+  usage_access* usage = nullptr;
 };
 
 /// Not thread-safe (changes `state`). A write: on a 2xx answer `state.doc`
