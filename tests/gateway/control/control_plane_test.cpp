@@ -6,6 +6,8 @@
 
 #include <memory>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "config/loader.hpp"
 #include "limiter/state_registry.hpp"
@@ -268,10 +270,22 @@ TEST_F(ControlPlane, WritesToUnknownObjectsAreTheirNotFound) {
             R"({"message":"Invalid Method identifier specified"})");
 }
 
-TEST_F(ControlPlane, UsageAndOtherOperationsAreNotSupportedYet) {
+TEST_F(ControlPlane, UsageWithoutAStateDirectoryNamesTheSetting) {
+  for (const auto& [method, path, operation] :
+       std::vector<std::tuple<std::string_view, std::string_view, std::string_view>>{
+           {"GET", "/usageplans/gold01/usage", "GetUsage"},
+           {"PATCH", "/usageplans/gold01/keys/key0000001/usage", "UpdateUsage"}}) {
+    const control_response r = call(method, path);
+    EXPECT_EQ(r.status, 400u) << method << " " << path;
+    EXPECT_EQ(r.body, R"({"message":")" + std::string(operation) +
+                          " needs gateway.stateDirectory: usagegate keeps the daily usage of each "
+                          "key there, in usage.db (set it and restart usagegate)\"}")
+        << r.body;
+  }
+}
+
+TEST_F(ControlPlane, OtherOperationsAreNotSupportedYet) {
   for (const auto& [method, path] : std::vector<std::pair<std::string_view, std::string_view>>{
-           {"GET", "/usageplans/gold01/usage"},
-           {"PATCH", "/usageplans/gold01/keys/key0000001/usage"},
            {"GET", "/restapis/api0000001/deployments"},
            {"POST", "/restapis/api0000001/deployments"},
            {"GET", "/domainnames"}}) {
