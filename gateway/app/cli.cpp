@@ -79,11 +79,46 @@ cli_parse_result parse_usage(const std::vector<std::string_view>& args) {
   return r;
 }
 
+/// `export --state DIR [--config FILE]`.
+cli_parse_result parse_export(const std::vector<std::string_view>& args) {
+  cli_parse_result r;
+  cli_options o;
+  o.command = cli_command::export_config;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string_view a = args[i];
+    std::string_view value;
+    std::string* target = nullptr;
+    std::string_view name;
+    if (is_option(a, "--state")) {
+      name = "--state";
+      target = &o.state_dir;
+    } else if (is_option(a, "--config")) {
+      name = "--config";
+      target = &o.config_path;
+    } else {
+      r.error = "export: unknown argument '" + std::string(a) + "'";
+      return r;
+    }
+    if (!take_value(args, i, name, value, r.error))
+      return r;
+    *target = std::string(value);
+  }
+  if (o.state_dir.empty()) {
+    r.error = "export: missing --state";
+    return r;
+  }
+  r.options = std::move(o);
+  return r;
+}
+
 }  // namespace
 
 cli_parse_result parse_cli(const std::vector<std::string_view>& args) {
   if (!args.empty() && args[0] == "usage") {
     return parse_usage(args);
+  }
+  if (!args.empty() && args[0] == "export") {
+    return parse_export(args);
   }
   cli_parse_result r;
   cli_options o;
@@ -149,6 +184,7 @@ std::string usage_text() {
          "       usagegate --check-config FILE\n"
          "       usagegate usage --state DIR --plan ID [--key ID] --from YYYY-MM-DD --to "
          "YYYY-MM-DD\n"
+         "       usagegate export --state DIR [--config FILE]\n"
          "       usagegate --version | --help\n"
          "\n"
          "  --config FILE        run the gateway with this configuration (AWS JSON shapes)\n"
@@ -157,6 +193,9 @@ std::string usage_text() {
          "                       as 'path: message' on stderr (exit 2)\n"
          "  usage ...            print a usage plan's daily [used, remaining] per key from\n"
          "                       the state directory, as 'aws apigateway get-usage' does\n"
+         "  export ...           print one configuration holding FILE's objects and those\n"
+         "                       created through the control plane (DIR/control.db); it\n"
+         "                       passes --check-config (exit 2 with every error if not)\n"
          "  --version            print the version\n"
          "  --help               print this text\n"
          "\n"

@@ -3,6 +3,7 @@
 //   usagegate --config FILE [--workers N]
 //   usagegate --check-config FILE
 //   usagegate usage --state DIR --plan ID [--key ID] --from YYYY-MM-DD --to YYYY-MM-DD
+//   usagegate export --state DIR [--config FILE]
 //   usagegate --version | --help
 #include <optional>
 #include <string>
@@ -11,13 +12,14 @@
 
 namespace ug::gateway {
 
-enum class cli_command : unsigned char { run, check_config, version, help, usage };
+enum class cli_command : unsigned char { run, check_config, version, help, usage, export_config };
 
 struct cli_options {
   cli_command command = cli_command::help;
   std::string config_path;
   std::optional<unsigned> workers;  ///< --workers N (overrides gateway.workers)
-  /// `usage` (AWS get-usage from the state directory): all but key_id required.
+  /// `usage` (AWS get-usage from the state directory): all but key_id
+  /// required. `export` reads state_dir and, when set, config_path.
   std::string state_dir;
   std::string plan_id;
   std::optional<std::string> key_id;

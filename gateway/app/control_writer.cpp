@@ -65,31 +65,40 @@ std::pair<std::string_view, std::string_view> split_plan_key(std::string_view id
 
 control_writer::control_writer(store::control_store& store, config_source& source,
                                control::usage_access* usage)
-    : store_(store), source_(source), usage_(usage) {
+    : store_(store), source_(source), usage_(usage), rows_(load_rows(store)) {
+  for (const auto& [ref, json] : rows_)
+    owned_.insert(ref);
+}
+
+control_writer::rows control_writer::load_rows(store::control_store& store) {
   std::vector<store::control_row> all;
   try {
-    all = store_.load_all();
+    all = store.load_all();
   } catch (const store::sqlite_error& e) {
-    throw store::store_error(store_.file().string() + " cannot be read (" + e.what() +
+    throw store::store_error(store.file().string() + " cannot be read (" + e.what() +
                              "). Fix: restore it from a backup, or move it aside to start "
                              "without the objects created through the control plane.");
   }
+  rows out;
   for (store::control_row& row : all) {
     const std::optional<object_kind> kind = kind_of(row.kind);
     // A kind from a newer usagegate: kept in the file, never rewritten.
     if (!kind)
       continue;
-    object_ref ref{*kind, row.id};
-    owned_.insert(ref);
-    rows_.emplace(std::move(ref), std::move(row.json));
+    out.emplace(object_ref{*kind, row.id}, std::move(row.json));
   }
+  return out;
 }
 
 config::overlay control_writer::overlay() const {
-  return overlay_of(rows_);
+  return overlay_of(rows_, store_);
 }
 
-config::overlay control_writer::overlay_of(const rows& r) const {
+config::overlay control_writer::overlay_of_store(store::control_store& store) {
+  return overlay_of(load_rows(store), store);
+}
+
+config::overlay control_writer::overlay_of(const rows& r, const store::control_store& store) {
   std::string api_keys;
   std::string plans;
   // Plan id -> its keys, as config files write usagePlanKeys.
@@ -123,7 +132,7 @@ config::overlay control_writer::overlay_of(const rows& r) const {
     json.append(":[").append(list).append("]");
   }
   json.append("}}");
-  return config::overlay{"control-plane state (" + store_.file().string() + ")", std::move(json)};
+  return config::overlay{"control-plane state (" + store.file().string() + ")", std::move(json)};
 }
 
 control_write_result control_writer::write(const control::control_request& request,
@@ -148,7 +157,7 @@ control_write_result control_writer::write(const control::control_request& reque
         next_rows.erase(ref);
       changes.push_back({std::string(control::kind_name(ref.kind)), ref.id, std::move(json)});
     }
-    const config::overlay candidate = overlay_of(next_rows);
+    const config::overlay candidate = overlay_of(next_rows, store_);
     config_load loaded = source_.load(&running, &candidate);
     if (!loaded.snapshot) {
       std::string message = "The change was not made: the resulting configuration is invalid: ";

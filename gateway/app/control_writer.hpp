@@ -37,6 +37,11 @@ class control_writer {
   /// The store's objects as a config overlay (what config_source adds to the file's).
   [[nodiscard]] config::overlay overlay() const;
 
+  /// Thread-safe (reads `store` only). The objects `store` holds as a config
+  /// overlay, without a running gateway (`usagegate export`). Throws
+  /// store::store_error.
+  [[nodiscard]] static config::overlay overlay_of_store(store::control_store& store);
+
   /// One control-plane write against `running` (the snapshot in force).
   /// Never throws.
   control_write_result write(const control::control_request& request,
@@ -44,7 +49,8 @@ class control_writer {
 
  private:
   using rows = std::map<control::object_ref, std::string>;  // -> the object's JSON
-  [[nodiscard]] config::overlay overlay_of(const rows& r) const;
+  static rows load_rows(store::control_store& store);
+  [[nodiscard]] static config::overlay overlay_of(const rows& r, const store::control_store& store);
 
   store::control_store& store_;
   config_source& source_;

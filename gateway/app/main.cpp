@@ -7,16 +7,22 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "config/loader.hpp"
+#include "config/merge_overlay.hpp"
 #include "config/snapshot/compiled_config.hpp"
 #include "gateway/app/cli.hpp"
 #include "gateway/app/config_source.hpp"
+#include "gateway/app/control_writer.hpp"
 #include "gateway/app/journal_usage_access.hpp"
 #include "gateway/app/open_file_limit.hpp"
 #include "gateway/app/server.hpp"
@@ -73,6 +79,18 @@ void print_banner(const config::compiled_config& cfg, const std::string& path, u
                                        : state_file.c_str());
 }
 
+/// The errors of the file loaded with control.db's objects, and what to do
+/// when they are the same objects twice (a file made by `usagegate export`).
+void print_conflict(const std::vector<std::string>& errors, const std::filesystem::path& store) {
+  for (const std::string& line : errors)
+    std::fprintf(stderr, "%s\n", line.c_str());
+  std::fprintf(stderr,
+               "usagegate: the config file and the objects created through the control plane "
+               "(%s) do not load together; if the file came from 'usagegate export', move "
+               "control.db aside: the file holds its objects now\n",
+               store.c_str());
+}
+
 int run(const gw::cli_options& opts) {
   ug::limiter::system_clock clock;
   ug::limiter::state_registry state;
@@ -86,6 +104,24 @@ int run(const gw::cli_options& opts) {
   }
   std::shared_ptr<const config::compiled_config> first = std::move(loaded.snapshot);
   if (opts.command == gw::cli_command::check_config) {
+    // The gateway would start on the file plus control.db: check that whole.
+    if (!first->gateway().state_directory.empty()) {
+      try {
+        const std::unique_ptr<ug::store::control_store> objects =
+            ug::store::control_store::open_read_only(first->gateway().state_directory);
+        if (objects) {
+          source.set_overlay(gw::control_writer::overlay_of_store(*objects));
+          loaded = source.load(nullptr);
+          if (!loaded.snapshot) {
+            print_conflict(loaded.errors, objects->file());
+            return exit_config;
+          }
+        }
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "usagegate: %s\n", e.what());
+        return exit_runtime;
+      }
+    }
     std::printf("%s: OK\n", opts.config_path.c_str());
     return exit_ok;
   }
@@ -131,10 +167,15 @@ int run(const gw::cli_options& opts) {
     });
     gw::config_load again = source.load(first.get());
     if (!again.snapshot) {
-      for (const std::string& line : again.errors) {
-        std::fprintf(stderr, "%s\n", line.c_str());
+      // The file alone loaded: either control.db's objects do not fit it (a
+      // config error) or the state store failed (a runtime error).
+      if (config::load_file(opts.config_path, writer->overlay()).errors.empty()) {
+        for (const std::string& line : again.errors)
+          std::fprintf(stderr, "%s\n", line.c_str());
+        return exit_runtime;
       }
-      return exit_runtime;
+      print_conflict(again.errors, control_store->file());
+      return exit_config;
     }
     first = std::move(again.snapshot);
     journal->start();
@@ -233,6 +274,48 @@ int print_usage(const gw::cli_options& opts) {
   }
 }
 
+/// `usagegate export`: the config file plus control.db's objects, as one
+/// config file on stdout, checked the way --check-config checks a file.
+int print_export(const gw::cli_options& opts) {
+  std::string file_json;
+  std::filesystem::path base_dir;
+  if (!opts.config_path.empty()) {
+    std::ifstream in(opts.config_path, std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "usagegate: export: cannot read %s\n", opts.config_path.c_str());
+      return exit_config;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    file_json = text.str();
+    base_dir = std::filesystem::absolute(opts.config_path).parent_path();
+  }
+  config::overlay objects;
+  try {
+    const std::unique_ptr<ug::store::control_store> store =
+        ug::store::control_store::open_read_only(opts.state_dir);
+    if (store)
+      objects = gw::control_writer::overlay_of_store(*store);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "usagegate: export: %s\n", e.what());
+    return exit_runtime;
+  }
+  const config::merge_result merged = config::merge_overlay(file_json, objects);
+  if (!merged.json) {
+    std::fprintf(stderr, "usagegate: export: %s\n", merged.error.c_str());
+    return exit_config;
+  }
+  const config::load_result checked = config::load_string(*merged.json, base_dir);
+  if (!checked.errors.empty()) {
+    std::fprintf(stderr, "usagegate: export: the merged configuration does not check:\n");
+    for (const config::config_error& e : checked.errors)
+      std::fprintf(stderr, "  %s\n", e.to_string().c_str());
+    return exit_config;
+  }
+  std::fputs(merged.json->c_str(), stdout);
+  return exit_ok;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -254,6 +337,8 @@ int main(int argc, char** argv) {
       return exit_ok;
     case gw::cli_command::usage:
       return print_usage(*parsed.options);
+    case gw::cli_command::export_config:
+      return print_export(*parsed.options);
     case gw::cli_command::run:
     case gw::cli_command::check_config:
       break;

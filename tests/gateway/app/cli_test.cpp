@@ -41,5 +41,21 @@ TEST(Cli, RejectsBadInput) {
   EXPECT_NE(unknown.error.find("--confg"), std::string::npos);
 }
 
+TEST(Cli, ExportReadsTheStateDirectoryAndOptionallyTheFile) {
+  const auto both = parse({"export", "--state", "/var/lib/ug", "--config=gw.json"});
+  ASSERT_TRUE(both.options) << both.error;
+  EXPECT_EQ(both.options->command, cli_command::export_config);
+  EXPECT_EQ(both.options->state_dir, "/var/lib/ug");
+  EXPECT_EQ(both.options->config_path, "gw.json");
+  const auto state_only = parse({"export", "--state=/var/lib/ug"});
+  ASSERT_TRUE(state_only.options) << state_only.error;
+  EXPECT_TRUE(state_only.options->config_path.empty());
+
+  EXPECT_EQ(parse({"export"}).error, "export: missing --state");
+  EXPECT_EQ(parse({"export", "--state", "d", "--plan", "p"}).error,
+            "export: unknown argument '--plan'");
+  EXPECT_FALSE(parse({"export", "--state"}).options);
+}
+
 }  // namespace
 }  // namespace ug::gateway
