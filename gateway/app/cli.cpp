@@ -1,6 +1,8 @@
 #include "gateway/app/cli.hpp"
 
 #include <charconv>
+#include <initializer_list>
+#include <string>
 #include <utility>
 
 namespace ug::gateway {
@@ -30,51 +32,67 @@ bool is_option(std::string_view a, std::string_view name) {
          (a.size() > name.size() && a.substr(0, name.size()) == name && a[name.size()] == '=');
 }
 
+struct string_option {
+  std::string_view name;  ///< "--state"
+  std::string* target;
+};
+
+/// Reads the `--name VALUE` / `--name=VALUE` pairs after args[0] (the
+/// subcommand) into `options`; false with `error` set on anything else.
+bool read_string_options(const std::vector<std::string_view>& args,
+                         std::initializer_list<string_option> options, std::string& error) {
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string_view a = args[i];
+    const string_option* found = nullptr;
+    for (const string_option& o : options) {
+      if (is_option(a, o.name))
+        found = &o;
+    }
+    std::string_view value;
+    if (found == nullptr) {
+      error = std::string(args[0]) + ": unknown argument '" + std::string(a) + "'";
+      return false;
+    }
+    if (!take_value(args, i, found->name, value, error))
+      return false;
+    *found->target = std::string(value);
+  }
+  return true;
+}
+
+/// The first of `required` left empty as "<subcommand>: missing --name", or "".
+std::string missing_option(std::string_view subcommand,
+                           std::initializer_list<string_option> required) {
+  for (const string_option& o : required) {
+    if (o.target->empty())
+      return std::string(subcommand) + ": missing " + std::string(o.name);
+  }
+  return {};
+}
+
 /// `usage --state DIR --plan ID [--key ID] --from DAY --to DAY`.
 cli_parse_result parse_usage(const std::vector<std::string_view>& args) {
   cli_parse_result r;
   cli_options o;
   o.command = cli_command::usage;
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    const std::string_view a = args[i];
-    std::string_view value;
-    std::string* target = nullptr;
-    std::string_view name;
-    for (const auto& [option, field] :
-         {std::pair<std::string_view, std::string*>{"--state", &o.state_dir},
-          {"--plan", &o.plan_id},
-          {"--from", &o.from_date},
-          {"--to", &o.to_date}}) {
-      if (is_option(a, option)) {
-        name = option;
-        target = field;
-      }
-    }
-    if (target != nullptr) {
-      if (!take_value(args, i, name, value, r.error)) {
-        return r;
-      }
-      *target = std::string(value);
-    } else if (is_option(a, "--key")) {
-      if (!take_value(args, i, "--key", value, r.error)) {
-        return r;
-      }
-      o.key_id = std::string(value);
-    } else {
-      r.error = "usage: unknown argument '" + std::string(a) + "'";
-      return r;
-    }
-  }
-  for (const auto& [option, field] :
-       {std::pair<std::string_view, std::string*>{"--state", &o.state_dir},
-        {"--plan", &o.plan_id},
-        {"--from", &o.from_date},
-        {"--to", &o.to_date}}) {
-    if (field->empty()) {
-      r.error = "usage: missing " + std::string(option);
-      return r;
-    }
-  }
+  std::string key;  // take_value refuses an empty value: "" is "not given"
+  const std::initializer_list<string_option> required{{"--state", &o.state_dir},
+                                                      {"--plan", &o.plan_id},
+                                                      {"--from", &o.from_date},
+                                                      {"--to", &o.to_date}};
+  if (!read_string_options(args,
+                           {{"--state", &o.state_dir},
+                            {"--plan", &o.plan_id},
+                            {"--from", &o.from_date},
+                            {"--to", &o.to_date},
+                            {"--key", &key}},
+                           r.error))
+    return r;
+  r.error = missing_option("usage", required);
+  if (!r.error.empty())
+    return r;
+  if (!key.empty())
+    o.key_id = std::move(key);
   r.options = std::move(o);
   return r;
 }
@@ -84,29 +102,12 @@ cli_parse_result parse_export(const std::vector<std::string_view>& args) {
   cli_parse_result r;
   cli_options o;
   o.command = cli_command::export_config;
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    const std::string_view a = args[i];
-    std::string_view value;
-    std::string* target = nullptr;
-    std::string_view name;
-    if (is_option(a, "--state")) {
-      name = "--state";
-      target = &o.state_dir;
-    } else if (is_option(a, "--config")) {
-      name = "--config";
-      target = &o.config_path;
-    } else {
-      r.error = "export: unknown argument '" + std::string(a) + "'";
-      return r;
-    }
-    if (!take_value(args, i, name, value, r.error))
-      return r;
-    *target = std::string(value);
-  }
-  if (o.state_dir.empty()) {
-    r.error = "export: missing --state";
+  if (!read_string_options(args, {{"--state", &o.state_dir}, {"--config", &o.config_path}},
+                           r.error))
     return r;
-  }
+  r.error = missing_option("export", {{"--state", &o.state_dir}});
+  if (!r.error.empty())
+    return r;
   r.options = std::move(o);
   return r;
 }

@@ -41,6 +41,26 @@ TEST(Cli, RejectsBadInput) {
   EXPECT_NE(unknown.error.find("--confg"), std::string::npos);
 }
 
+TEST(Cli, UsageNeedsStatePlanAndDaysAndTakesAKey) {
+  const auto r = parse({"usage", "--state", "s", "--plan=p1", "--from", "2026-12-01", "--to",
+                        "2026-12-07", "--key", "k1"});
+  ASSERT_TRUE(r.options) << r.error;
+  EXPECT_EQ(r.options->command, cli_command::usage);
+  EXPECT_EQ(r.options->state_dir, "s");
+  EXPECT_EQ(r.options->plan_id, "p1");
+  EXPECT_EQ(r.options->from_date, "2026-12-01");
+  EXPECT_EQ(r.options->to_date, "2026-12-07");
+  EXPECT_EQ(r.options->key_id, "k1");
+  const auto no_key = parse(
+      {"usage", "--state", "s", "--plan", "p1", "--from", "2026-12-01", "--to", "2026-12-07"});
+  ASSERT_TRUE(no_key.options) << no_key.error;
+  EXPECT_FALSE(no_key.options->key_id.has_value());
+  EXPECT_EQ(parse({"usage", "--state", "s", "--from", "a", "--to", "b"}).error,
+            "usage: missing --plan");
+  EXPECT_EQ(parse({"usage", "--nope"}).error, "usage: unknown argument '--nope'");
+  EXPECT_EQ(parse({"usage", "--key="}).error, "--key needs a value");
+}
+
 TEST(Cli, ExportReadsTheStateDirectoryAndOptionallyTheFile) {
   const auto both = parse({"export", "--state", "/var/lib/ug", "--config=gw.json"});
   ASSERT_TRUE(both.options) << both.error;
