@@ -120,7 +120,7 @@ bool aws_error_header(std::string_view name) {
   for (const std::string_view aws :
        {"date", "content-type", "content-length", "connection", "x-amzn-requestid",
         "x-amzn-errortype", "x-amz-apigw-id", "x-amzn-trace-id"}) {
-    if (detail::iequals(name, aws))
+    if (common::ascii_iequals(name, aws))
       return true;
   }
   return false;

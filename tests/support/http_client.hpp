@@ -20,19 +20,13 @@
 #include <utility>
 #include <vector>
 
+#include "common/ascii.hpp"
+
 namespace ug::test {
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
 
 namespace detail {
-inline bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           auto lower = [](char c) {
-             return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-           };
-           return lower(x) == lower(y);
-         });
-}
 inline std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
     s.remove_prefix(1);
@@ -51,14 +45,14 @@ struct http_response {
   /// Value of the first header named `name` (case-insensitive), "" if absent.
   std::string header(std::string_view name) const {
     for (const auto& [k, v] : headers) {
-      if (detail::iequals(k, name))
+      if (common::ascii_iequals(k, name))
         return v;
     }
     return {};
   }
   bool has_header(std::string_view name) const {
     for (const auto& h : headers) {
-      if (detail::iequals(h.first, name))
+      if (common::ascii_iequals(h.first, name))
         return true;
     }
     return false;
@@ -67,7 +61,7 @@ struct http_response {
   std::size_t header_count(std::string_view name) const {
     return static_cast<std::size_t>(
         std::count_if(headers.begin(), headers.end(),
-                      [&](const auto& h) { return detail::iequals(h.first, name); }));
+                      [&](const auto& h) { return common::ascii_iequals(h.first, name); }));
   }
 };
 
@@ -146,9 +140,9 @@ class http_connection {
     bool has_host = false;
     bool has_length = false;
     for (const auto& [k, v] : headers) {
-      has_host = has_host || detail::iequals(k, "host");
-      has_length = has_length || detail::iequals(k, "content-length") ||
-                   detail::iequals(k, "transfer-encoding");
+      has_host = has_host || common::ascii_iequals(k, "host");
+      has_length = has_length || common::ascii_iequals(k, "content-length") ||
+                   common::ascii_iequals(k, "transfer-encoding");
       req.append(k).append(": ").append(v).append("\r\n");
     }
     if (!has_host)

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/ascii.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -29,13 +31,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 /// A request head as the upstream received it.
 struct received_head {
   std::string request_line;
@@ -56,7 +51,7 @@ struct received_head {
       while (!value.empty() && value.front() == ' ') {
         value.remove_prefix(1);
       }
-      fields.emplace_back(lower(line.substr(0, colon)), std::string(value));
+      fields.emplace_back(common::ascii_lower(line.substr(0, colon)), std::string(value));
     }
   }
   [[nodiscard]] std::vector<std::string> values(std::string_view name) const {
