@@ -52,14 +52,6 @@ usagegate_config usage_config(std::uint16_t upstream_port, const std::string& st
 }
 
 /// Today, UTC, as AWS's dates are written ("2026-12-04").
-std::string utc_today() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char text[16];
-  std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
-  return text;
-}
 
 class ControlPlaneUsage : public gateway_test {
  protected:

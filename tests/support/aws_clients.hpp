@@ -8,6 +8,7 @@
 #include <simdjson.h>
 
 #include <chrono>
+#include <ctime>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +21,16 @@
 #include "tests/support/process.hpp"
 
 namespace ug::test {
+
+/// Today in UTC as "YYYY-MM-DD": the day GetUsage and UpdateUsage count in.
+inline std::string utc_today() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
+  return text;
+}
 
 /// What one client run printed: stdout and stderr apart (the CLI prints its
 /// errors on stderr), and how it exited.
