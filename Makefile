@@ -22,7 +22,8 @@ run: build
 
 # Every test through ctest: AddressSanitizer + UBSan build of everything, then
 # a ThreadSanitizer build of limiter/ and its concurrency tests, then short
-# libFuzzer runs over the config loader, the request path and the SigV4 verifier.
+# libFuzzer runs over the config loader, the request path, the SigV4 verifier and
+# ImportApiKeys (its CSV reader).
 test: deps test-asan test-tsan test-fuzz
 
 test-asan:
@@ -41,19 +42,21 @@ bench: build
 
 fuzz: deps
 	cmake --preset fuzz >/dev/null
-	cmake --build --preset fuzz -j $(JOBS) --target fuzz_config_loader fuzz_request_path fuzz_sigv4
+	cmake --build --preset fuzz -j $(JOBS) --target fuzz_config_loader fuzz_request_path fuzz_sigv4 fuzz_api_key_import
 
 # 20 seconds of fuzzing each from the seed corpora (longer runs: docs/configuration.md,
 # docs/reliability.md).
 FUZZ_SECONDS ?= 20
 test-fuzz: fuzz
-	@mkdir -p build/fuzz/corpus build/fuzz/request-corpus build/fuzz/sigv4-corpus
+	@mkdir -p build/fuzz/corpus build/fuzz/request-corpus build/fuzz/sigv4-corpus build/fuzz/key-file-corpus
 	build/fuzz/bin/fuzz_config_loader -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	  build/fuzz/corpus tests/data/config/corpus
 	build/fuzz/bin/fuzz_request_path -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	  -max_len=4096 build/fuzz/request-corpus tests/data/request/corpus
 	build/fuzz/bin/fuzz_sigv4 -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	  -max_len=4096 build/fuzz/sigv4-corpus tests/data/sigv4/corpus
+	build/fuzz/bin/fuzz_api_key_import -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	  -max_len=4096 build/fuzz/key-file-corpus tests/data/key-file/corpus
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

@@ -48,6 +48,7 @@ constexpr std::array served_writes{
     served_write{"DeleteUsagePlan", delete_usage_plan},
     served_write{"CreateUsagePlanKey", create_usage_plan_key},
     served_write{"DeleteUsagePlanKey", delete_usage_plan_key},
+    served_write{"ImportApiKeys", import_api_keys},
 };
 
 const served_write* find_write(std::string_view op) noexcept {
@@ -121,7 +122,7 @@ control_response dispatch(const control_request& request, const config::document
     return get_usage(context, *usage);
   if (op == "GetUsage" || op == "UpdateUsage")
     return usage_without_state_directory(context);
-  if (find_write(op) != nullptr && op.starts_with("Create")) {
+  if (find_write(op) != nullptr && (op.starts_with("Create") || op.starts_with("Import"))) {
     return error_response(error_code::bad_request,
                           std::string(op) +
                               " needs gateway.stateDirectory: the control plane keeps the objects "

@@ -38,11 +38,10 @@ bool value_taken(const config::document& doc, std::string_view value) {
   });
 }
 
-template <class Taken>
-std::string fresh_id(std::size_t length, const Taken& taken) {
+std::string fresh_api_key_id(const config::document& doc) {
   for (;;) {
-    std::string id = random_id(length);
-    if (!taken(id))
+    std::string id = random_id(10);
+    if (find_api_key(doc, id) == nullptr)
       return id;
   }
 }
@@ -92,7 +91,7 @@ control_response create_api_key(mutation_context& c) {
   } else {
     key.value = random_key_value();
   }
-  key.id = fresh_id(10, [&](const std::string& id) { return find_key(c.doc, id) != nullptr; });
+  key.id = fresh_api_key_id(c.doc);
   key.name = std::string(name.value_or(""));
   key.description = std::string(description.value_or(""));
   key.customer_id = std::string(customer_id.value_or(""));

@@ -6,6 +6,7 @@
 // whole config, persists those objects and publishes, or throws it away.
 // Objects that came from the config file are refused with a 400 naming it.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -43,6 +44,21 @@ control_response update_usage_plan(mutation_context& c);
 control_response delete_usage_plan(mutation_context& c);
 control_response create_usage_plan_key(mutation_context& c);
 control_response delete_usage_plan_key(mutation_context& c);
+control_response import_api_keys(mutation_context& c);
+
+/// Why a key cannot join a plan, as AWS answers CreateUsagePlanKey.
+struct plan_join_refusal {
+  error_code code;
+  std::string message;
+};
+/// Adds key `key_id` (which exists) to `plan`, recorded as touched; the
+/// refusal instead when the plan holds it already or it is in another plan of
+/// one of `plan`'s API stages.
+[[nodiscard]] std::optional<plan_join_refusal> join_plan(mutation_context& c,
+                                                         const config::usage_plan& plan,
+                                                         std::string_view key_id);
+/// A fresh 10-character id no key of `doc` has.
+[[nodiscard]] std::string fresh_api_key_id(const config::document& doc);
 
 /// True when some key of `doc` already has `value` (by value or by its digest).
 [[nodiscard]] bool value_taken(const config::document& doc, std::string_view value);

@@ -36,6 +36,24 @@ const config::api_stage* shared_stage(const config::document& doc, const config:
 
 }  // namespace
 
+std::optional<plan_join_refusal> join_plan(mutation_context& c, const config::usage_plan& plan,
+                                           std::string_view key_id) {
+  if (plan_has_key(c.doc, plan.id, key_id))
+    return plan_join_refusal{
+        error_code::conflict,
+        "Usage Plan " + plan.id + " already contains API Key " + std::string(key_id)};
+  if (const config::api_stage* s = shared_stage(c.doc, plan, key_id)) {
+    return plan_join_refusal{
+        error_code::bad_request,
+        "API Key " + std::string(key_id) +
+            " cannot reference multiple Usage Plans with the same API Stage: " + s->api_id + ":" +
+            s->stage};
+  }
+  c.doc.usage_plan_keys.push_back(config::usage_plan_key{plan.id, std::string(key_id)});
+  c.touch(object_kind::usage_plan_key, plan_key_ref_id(plan.id, key_id));
+  return std::nullopt;
+}
+
 control_response create_usage_plan_key(mutation_context& c) {
   const std::string plan_id(c.route.param("usageplanId"));
   const config::usage_plan* plan = find_usage_plan(c.doc, plan_id);
@@ -56,18 +74,8 @@ control_response create_usage_plan_key(mutation_context& c) {
   const config::api_key* key = find_api_key(c.doc, *key_id);
   if (key == nullptr)
     return error_response(error_code::not_found, not_found_text::api_key);
-  if (plan_has_key(c.doc, plan_id, *key_id))
-    return error_response(
-        error_code::conflict,
-        "Usage Plan " + plan_id + " already contains API Key " + std::string(*key_id));
-  if (const config::api_stage* s = shared_stage(c.doc, *plan, *key_id)) {
-    return error_response(error_code::bad_request,
-                          "API Key " + std::string(*key_id) +
-                              " cannot reference multiple Usage Plans with the same API Stage: " +
-                              s->api_id + ":" + s->stage);
-  }
-  c.doc.usage_plan_keys.push_back(config::usage_plan_key{plan_id, std::string(*key_id)});
-  c.touch(object_kind::usage_plan_key, plan_key_ref_id(plan_id, *key_id));
+  if (std::optional<plan_join_refusal> refused = join_plan(c, *plan, *key_id))
+    return error_response(refused->code, refused->message);
   json_writer w;
   write_usage_plan_key(w, *key);
   return json_response(201, w.take());

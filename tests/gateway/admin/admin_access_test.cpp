@@ -133,6 +133,42 @@ TEST(AdminAccess, BodiesABrowserCanSendCrossSiteAreRefused) {
   EXPECT_EQ(refuse_admin_request(open, typed_empty, now)->status, 403u);
 }
 
+admin_request key_file_import(std::string_view query) {
+  admin_request r;
+  r.method = "POST";
+  r.path = "/apikeys";
+  r.query = query;
+  r.host = "127.0.0.1:9080";
+  r.body = "Key,Name\nsome-key-value-000000000001,a\n";
+  return r;
+}
+
+TEST(AdminAccess, AKeyFileImportMayBeCsvOrUntypedButNotFromABrowser) {
+  const admin_access_policy open;
+  // The AWS CLI sends the CSV with no Content-Type.
+  EXPECT_FALSE(refuse_admin_request(open, key_file_import("mode=import&format=csv"), now));
+  EXPECT_FALSE(refuse_admin_request(open, key_file_import("format=csv&mode=import"), now));
+  admin_request csv = key_file_import("mode=import&format=csv");
+  csv.content_type = "text/csv; charset=utf-8";
+  csv.has_content_type = true;
+  EXPECT_FALSE(refuse_admin_request(open, csv, now));
+  // A page's untyped body comes with Origin; its text/plain is a simple request.
+  admin_request from_page = key_file_import("mode=import&format=csv");
+  from_page.origin = "http://127.0.0.1:9080";
+  from_page.has_origin = true;
+  EXPECT_EQ(refuse_admin_request(open, from_page, now)->status, 403u);
+  admin_request plain = key_file_import("mode=import&format=csv");
+  plain.content_type = "text/plain";
+  plain.has_content_type = true;
+  EXPECT_EQ(refuse_admin_request(open, plain, now)->status, 403u);
+  // Only the import: CreateApiKey and other paths keep the JSON rule.
+  EXPECT_EQ(refuse_admin_request(open, key_file_import("format=csv"), now)->status, 403u);
+  EXPECT_EQ(refuse_admin_request(open, key_file_import("mode=imported"), now)->status, 403u);
+  admin_request reload = key_file_import("mode=import");
+  reload.path = "/reload";
+  EXPECT_EQ(refuse_admin_request(open, reload, now)->status, 403u);
+}
+
 TEST(AdminAccess, AnEmptyUntypedMutationMustNotComeFromABrowser) {
   admin_request r = reload_from_curl();
   r.origin = "http://127.0.0.1:9080";  // even its own origin: only a page sends Origin
