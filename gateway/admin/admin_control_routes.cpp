@@ -22,29 +22,39 @@ admin_response to_admin_response(control::control_response answer) {
   return r;
 }
 
+control::control_response answer_of(const snapshot_source& current, const control_write_fn& write,
+                                    control::usage_access* usage,
+                                    const control::control_request& c) {
+  const std::shared_ptr<const config::compiled_config> snapshot = current();
+  if (!snapshot)
+    return control::error_response(control::error_code::service_unavailable,
+                                   "no configuration is loaded");
+  if (write && control::is_write(c))
+    return write(c);
+  return control::handle(c, *snapshot, usage);
+}
+
 }  // namespace
 
 void add_control_plane_routes(admin_routes& routes, snapshot_source current, control_write_fn write,
-                              control::usage_access* usage) {
-  routes.add_path_owner(
-      [](std::string_view path) { return control::is_control_plane_path(path); },
-      [current = std::move(current), write = std::move(write),
-       usage](const admin_request& request) {
-        const std::shared_ptr<const config::compiled_config> snapshot = current();
-        if (!snapshot) {
-          return to_admin_response(control::error_response(control::error_code::service_unavailable,
-                                                           "no configuration is loaded"));
-        }
-        control::control_request c;
-        c.method = request.method;
-        c.path = request.path;
-        c.query = request.query;
-        c.body = request.body;
-        c.headers = request.headers;
-        if (write && control::is_write(c))
-          return to_admin_response(write(c));
-        return to_admin_response(control::handle(c, *snapshot, usage));
-      });
+                              control::usage_access* usage, control_answer_fn answered) {
+  auto is_control_plane_path = [](std::string_view path) {
+    return control::is_control_plane_path(path);
+  };
+  auto answer = [current = std::move(current), write = std::move(write), usage,
+                 answered = std::move(answered)](const admin_request& request) {
+    control::control_request c;
+    c.method = request.method;
+    c.path = request.path;
+    c.query = request.query;
+    c.body = request.body;
+    c.headers = request.headers;
+    control::control_response r = answer_of(current, write, usage, c);
+    if (answered)
+      answered(control::operation_name(c), r.status);
+    return to_admin_response(std::move(r));
+  };
+  routes.add_path_owner(std::move(is_control_plane_path), std::move(answer));
 }
 
 void mark_control_plane_refusal(const admin_request& request, admin_response& refusal) {

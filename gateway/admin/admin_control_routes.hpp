@@ -21,13 +21,20 @@ using snapshot_source = std::function<std::shared_ptr<const config::compiled_con
 /// the control thread); called on the admin thread.
 using control_write_fn = std::function<control::control_response(const control::control_request&)>;
 
+/// Told of every answer the control plane gives (its operation name, "" for
+/// none, and the HTTP status), e.g. metrics::count_control_plane_request;
+/// called on the admin thread.
+using control_answer_fn = std::function<void(std::string_view operation, unsigned status)>;
+
 /// Not thread-safe: build before the server starts. Every request to a
 /// control-plane path goes to the control plane with `current()`'s snapshot;
 /// a write goes to `write` when set (a gateway with a state directory), else
 /// it is refused there. GetUsage reads `usage` (thread-safe, outlives the
-/// routes; null without a state directory).
+/// routes; null without a state directory). `answered`, when set, is told
+/// of every answer.
 void add_control_plane_routes(admin_routes& routes, snapshot_source current,
-                              control_write_fn write = {}, control::usage_access* usage = nullptr);
+                              control_write_fn write = {}, control::usage_access* usage = nullptr,
+                              control_answer_fn answered = {});
 
 /// Pure. For a refusal admin_access made on a control-plane path: the same
 /// answer with the x-amzn-ErrorType AWS clients read their error code from

@@ -18,7 +18,8 @@ namespace ug::gateway {
 void add_operations_routes(admin_routes& routes, operations_callbacks callbacks) {
   if (callbacks.snapshot)
     add_control_plane_routes(routes, std::move(callbacks.snapshot),
-                             std::move(callbacks.control_write), callbacks.usage);
+                             std::move(callbacks.control_write), callbacks.usage,
+                             std::move(callbacks.control_answered));
   auto cb = std::make_shared<const operations_callbacks>(std::move(callbacks));
 
   routes.add("GET", "/healthz",

@@ -63,6 +63,8 @@ struct operations_callbacks {
   /// GetUsage's counts (thread-safe); null: GetUsage answers that the
   /// gateway keeps no usage (no gateway.stateDirectory). Outlives the server.
   control::usage_access* usage = nullptr;
+  /// Told of every control-plane answer (e.g. metrics::count_control_plane_request).
+  control_answer_fn control_answered;
 };
 
 /// Not thread-safe: build the routes before starting the server.

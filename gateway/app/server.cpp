@@ -111,6 +111,9 @@ error_code server::start_admin() {
     };
   }
   callbacks.usage = usage_;
+  callbacks.control_answered = [this](std::string_view operation, unsigned status) {
+    metrics_->count_control_plane_request(operation, status);
+  };
   add_operations_routes(routes, std::move(callbacks));
   admin_server_options options;
   options.address = snapshot->gateway().admin.address;

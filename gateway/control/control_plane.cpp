@@ -166,6 +166,11 @@ control_response handle(const control_request& request, const config::compiled_c
   }
 }
 
+std::string_view operation_name(const control_request& request) {
+  const routed_request routed = route_request(request);
+  return routed.match ? routed.match->operation : std::string_view();
+}
+
 control_response handle_write(const control_request& request, write_state& state) {
   try {
     const routed_request routed = route_request(request);

@@ -48,6 +48,10 @@ inline constexpr std::size_t max_control_body_bytes = 1024 * 1024;
 /// True for a request that may change state (every method but GET and
 /// HEAD): it goes to handle_write on the owner of the state store. Pure.
 [[nodiscard]] bool is_write(const control_request& request) noexcept;
+/// Pure. The model's name of the operation `request` calls ("GetUsagePlan"),
+/// "" when it names none (a path or method no operation has, a malformed
+/// target); static storage, for labels that stay bounded.
+[[nodiscard]] std::string_view operation_name(const control_request& request);
 
 /// Thread-safe (reads only its arguments; `snapshot` is immutable). Never
 /// throws for any input: a failure inside becomes a 500 AWS-shaped answer.

@@ -122,6 +122,13 @@ metrics::metrics(unsigned workers, std::size_t max_key_series, std::string_view 
   reloads_ok_ = &reloads.Add({{"result", "ok"}});
   reloads_failed_ = &reloads.Add({{"result", "failed"}});
 
+  control_plane_requests_ = &prometheus::BuildCounter()
+                                 .Name("usagegate_control_plane_requests_total")
+                                 .Help(
+                                     "AWS control-plane requests answered, by operation and "
+                                     "HTTP status (none: no operation matched).")
+                                 .Register(*registry_);
+
   config_info_ = &prometheus::BuildGauge()
                       .Name("usagegate_config_info")
                       .Help("The configuration in force, by SHA-256 of its document (always 1).")
@@ -147,6 +154,13 @@ void metrics::set_config_info(std::string_view sha256) {
 
 void metrics::count_reload(bool ok) {
   (ok ? reloads_ok_ : reloads_failed_)->Increment();
+}
+
+void metrics::count_control_plane_request(std::string_view operation, unsigned status) {
+  control_plane_requests_
+      ->Add({{"operation", operation.empty() ? std::string("none") : std::string(operation)},
+             {"status", std::to_string(status)}})
+      .Increment();
 }
 
 std::vector<MetricFamily> metrics::Collect() const {

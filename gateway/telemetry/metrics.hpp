@@ -64,6 +64,11 @@ class metrics final : public prometheus::Collectable {
   void set_config_info(std::string_view sha256);
   /// Thread-safe. Counts one usagegate_config_reloads_total{result="ok"|"failed"}.
   void count_reload(bool ok);
+  /// Thread-safe (prometheus-cpp locks; the admin listener calls it, never
+  /// the request path). Counts one
+  /// usagegate_control_plane_requests_total{operation, status}; `operation`
+  /// is a model name or "" (counted as "none"), so the series stay bounded.
+  void count_control_plane_request(std::string_view operation, unsigned status);
 
   /// Thread-safe (prometheus-cpp locks). For other rare, control-plane
   /// metrics; never use it on the request path.
@@ -77,6 +82,7 @@ class metrics final : public prometheus::Collectable {
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Counter* reloads_ok_ = nullptr;
   prometheus::Counter* reloads_failed_ = nullptr;
+  prometheus::Family<prometheus::Counter>* control_plane_requests_ = nullptr;
   prometheus::Family<prometheus::Gauge>* config_info_ = nullptr;
   std::mutex config_info_mutex_;
   prometheus::Gauge* config_info_current_ = nullptr;  // guarded by config_info_mutex_

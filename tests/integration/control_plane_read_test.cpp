@@ -218,6 +218,19 @@ except ClientError as e:
 print(json.dumps(out))
 )PY";
 
+TEST_F(ControlPlaneRead, MetricsCountAnswersByOperationAndStatus) {
+  EXPECT_NE(aws({"get-usage-plan", "--usage-plan-id", "nope000001"}).exit_code, 0);
+  json_of(aws({"get-usage-plan", "--usage-plan-id", plan_id(1)}));
+  EXPECT_EQ(http_request(admin_port(), "GET", "/usageplans/x/nothing")->status, 404);
+  const std::optional<http_response> scrape = http_request(admin_port(), "GET", "/metrics");
+  ASSERT_TRUE(scrape);
+  for (const char* line :
+       {"usagegate_control_plane_requests_total{operation=\"GetUsagePlan\",status=\"404\"} 1\n",
+        "usagegate_control_plane_requests_total{operation=\"GetUsagePlan\",status=\"200\"} 1\n",
+        "usagegate_control_plane_requests_total{operation=\"none\",status=\"404\"} 1\n"})
+    EXPECT_NE(scrape->body.find(line), std::string::npos) << line << scrape->body;
+}
+
 TEST_F(ControlPlaneRead, Boto3ReadsPagesAndErrors) {
   const std::filesystem::path script = dir_.write("read.py", boto3_script);
   const client_run run = run_client({"python3", script.string(), endpoint_, plan_id(1)});

@@ -307,6 +307,21 @@ TEST_F(ControlPlane, UnknownPathsAreNotFoundException) {
   EXPECT_EQ(call("POST", "/apikeys", "", big).status, 400u);
 }
 
+TEST(ControlPlaneOperationName, NamesTheModelsOperationOrNone) {
+  const auto name = [](std::string_view method, std::string_view path, std::string_view query) {
+    control_request r;
+    r.method = method;
+    r.path = path;
+    r.query = query;
+    return std::string(operation_name(r));
+  };
+  EXPECT_EQ(name("GET", "/usageplans/gold01", ""), "GetUsagePlan");
+  EXPECT_EQ(name("POST", "/apikeys", "mode=import&format=csv"), "ImportApiKeys");
+  EXPECT_EQ(name("POST", "/apikeys", ""), "CreateApiKey");
+  EXPECT_EQ(name("GET", "/usageplans/gold01/nothing", ""), "");
+  EXPECT_EQ(name("GET", "/apikeys/a%zz", ""), "");
+}
+
 TEST(ControlPlanePaths, OwnsTheManagementApiCollectionsOnly) {
   for (std::string_view p : {"/apikeys", "/apikeys/x", "/usageplans/a/keys", "/restapis",
                              "/account", "/domainnames/d", "/tags/arn"}) {

@@ -250,6 +250,25 @@ TEST(Metrics, ControlPlaneMetricsReplaceConfigInfoAndCountReloads) {
   EXPECT_EQ(value(s, series("usagegate_config_reloads_total", {{"result", "failed"}})), 2);
 }
 
+TEST(Metrics, ControlPlaneRequestsCountByOperationAndStatus) {
+  metrics m(1);
+  m.count_control_plane_request("GetUsagePlan", 200);
+  m.count_control_plane_request("GetUsagePlan", 200);
+  m.count_control_plane_request("GetUsagePlan", 404);
+  m.count_control_plane_request("", 404);
+  m.count_control_plane_request("CreateApiKey", 500);
+  const auto s = parse(m.scrape_text());
+  const auto of = [&](std::string operation, std::string status) {
+    return value(s, series("usagegate_control_plane_requests_total",
+                           {{"operation", std::move(operation)}, {"status", std::move(status)}}));
+  };
+  EXPECT_EQ(of("GetUsagePlan", "200"), 2);
+  EXPECT_EQ(of("GetUsagePlan", "404"), 1);
+  EXPECT_EQ(of("none", "404"), 1);
+  EXPECT_EQ(of("CreateApiKey", "500"), 1);
+  EXPECT_EQ(of("CreateApiKey", "201"), -1);
+}
+
 TEST(Metrics, DefaultVersionIsTheBuildVersion) {
   metrics m(1);
   const auto s = parse(m.scrape_text());
@@ -447,6 +466,7 @@ TEST(Metrics, PromtoolAcceptsTheExposition) {
   metrics m(2);
   m.set_config_info("0123abcd");
   m.count_reload(true);
+  m.count_control_plane_request("GetUsagePlans", 200);
   auto r = chat_ok();
   r.resource = "/chat/{id}";
   m.worker(0).record(r);
