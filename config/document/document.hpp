@@ -114,6 +114,9 @@ struct gateway_response_setting {  // AWS GatewayResponse (get-gateway-responses
 struct rest_api {  // AWS RestApi + its resources
   std::string id;
   std::string name;
+  std::string description;
+  std::optional<std::int64_t> created_date_s;  // createdDate, seconds since the epoch
+  std::map<std::string, std::string> tags;     // tags: at most 50, key 1..128 chars, value 0..256
   std::string api_key_source = "HEADER";
   std::vector<resource> resources;
   std::vector<gateway_response_setting> gateway_responses;  // gatewayResponses

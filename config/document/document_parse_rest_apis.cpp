@@ -5,6 +5,7 @@
 #include <string_view>
 #include <utility>
 
+#include "config/document/aws_metadata.hpp"
 #include "config/document/aws_names.hpp"
 #include "config/document/document_parser_impl.hpp"
 #include "config/document/parse_gateway_responses.hpp"
@@ -18,16 +19,15 @@ using std::string_view;
 
 // Member names per object. `*_ignored` are members AWS prints (get-* output)
 // that the gateway has no use for: accepted so that CLI output drops in as is.
-constexpr string_view rest_api_fields[] = {"id",        "name",   "description",     "apiKeySource",
-                                           "resources", "stages", "gatewayResponses"};
-constexpr string_view rest_api_ignored[] = {"createdDate",
-                                            "version",
+constexpr string_view rest_api_fields[] = {
+    "id",        "name",   "description",      "apiKeySource", "createdDate",
+    "resources", "stages", "gatewayResponses", "tags"};
+constexpr string_view rest_api_ignored[] = {"version",
                                             "warnings",
                                             "binaryMediaTypes",
                                             "minimumCompressionSize",
                                             "endpointConfiguration",
                                             "policy",
-                                            "tags",
                                             "disableExecuteApiEndpoint",
                                             "rootResourceId",
                                             "apiStatus",
@@ -72,7 +72,11 @@ void document_parser::read_rest_api(dom::element v) {
     } else if (name == "name") {
       read_string(e, api.name);
     } else if (name == "description") {
-      (void)r_.string(e);
+      read_string(e, api.description);
+    } else if (name == "createdDate") {
+      api.created_date_s = read_aws_timestamp(r_, e);
+    } else if (name == "tags") {
+      api.tags = read_aws_tags(r_, e);
     } else if (name == "apiKeySource") {
       const auto s = r_.string(e);
       if (!s)

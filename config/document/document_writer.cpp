@@ -143,3 +143,46 @@ std::string usage_plan_json(const usage_plan& plan) {
 }
 
 }  // namespace ug::config
+
+namespace ug::config {
+
+std::string rest_api_json(const rest_api& api) {
+  std::string out;
+  object_writer o(out);
+  o.string("id", api.id);
+  o.string("name", api.name);
+  if (!api.description.empty())
+    o.string("description", api.description);
+  if (api.created_date_s)
+    o.integer("createdDate", *api.created_date_s);
+  o.string("apiKeySource", api.api_key_source);
+  append_tags(o, api.tags);
+  std::string& resources = o.member("resources");
+  resources.push_back('[');
+  for (std::size_t i = 0; i < api.resources.size(); ++i) {
+    const resource& r = api.resources[i];
+    if (i != 0)
+      resources.push_back(',');
+    object_writer ro(resources);
+    ro.string("id", r.id);
+    ro.string("path", r.path);
+    if (!r.methods.empty()) {
+      std::string& methods = ro.member("resourceMethods");
+      object_writer mo(methods);
+      for (const method& m : r.methods) {
+        object_writer one(mo.member(m.http_method));
+        one.string("httpMethod", m.http_method);
+        one.string("authorizationType", "NONE");
+        one.boolean("apiKeyRequired", m.api_key_required);
+        one.close();
+      }
+      mo.close();
+    }
+    ro.close();
+  }
+  resources.push_back(']');
+  o.close();
+  return out;
+}
+
+}  // namespace ug::config

@@ -24,4 +24,12 @@ namespace ug::config {
 /// back as something else). Thread-safe (pure).
 [[nodiscard]] std::string usage_plan_json(const usage_plan& plan);
 
+/// {"id", "name", "description", "createdDate", "apiKeySource", "tags",
+/// "resources" [{"id", "path", "resourceMethods" {"GET": {"httpMethod",
+/// "authorizationType", "apiKeyRequired"}}}]}; empty or unset optional
+/// members are left out. The API's stages and gateway responses are not
+/// written: the control plane creates neither through this row.
+/// Thread-safe (pure).
+[[nodiscard]] std::string rest_api_json(const rest_api& api);
+
 }  // namespace ug::config

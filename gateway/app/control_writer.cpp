@@ -16,8 +16,8 @@ using control::object_kind;
 using control::object_ref;
 
 std::optional<object_kind> kind_of(std::string_view name) {
-  for (object_kind k :
-       {object_kind::api_key, object_kind::usage_plan, object_kind::usage_plan_key}) {
+  for (object_kind k : {object_kind::api_key, object_kind::usage_plan, object_kind::usage_plan_key,
+                        object_kind::rest_api}) {
     if (control::kind_name(k) == name)
       return k;
   }
@@ -49,6 +49,12 @@ std::optional<std::string> object_json(const config::document& doc, const object
           json.push_back('}');
           return json;
         }
+      }
+      return std::nullopt;
+    case object_kind::rest_api:
+      for (const config::rest_api& api : doc.rest_apis) {
+        if (api.id == ref.id)
+          return config::rest_api_json(api);
       }
       return std::nullopt;
   }
@@ -101,6 +107,7 @@ config::overlay control_writer::overlay_of_store(store::control_store& store) {
 config::overlay control_writer::overlay_of(const rows& r, const store::control_store& store) {
   std::string api_keys;
   std::string plans;
+  std::string rest_apis;
   // Plan id -> its keys, as config files write usagePlanKeys.
   std::map<std::string, std::string> plan_keys;
   for (const auto& [ref, json] : r) {
@@ -110,6 +117,9 @@ config::overlay control_writer::overlay_of(const rows& r, const store::control_s
         break;
       case object_kind::usage_plan:
         plans.append(plans.empty() ? "" : ",").append(json);
+        break;
+      case object_kind::rest_api:
+        rest_apis.append(rest_apis.empty() ? "" : ",").append(json);
         break;
       case object_kind::usage_plan_key: {
         const auto [plan_id, key_id] = split_plan_key(ref.id);
@@ -121,8 +131,8 @@ config::overlay control_writer::overlay_of(const rows& r, const store::control_s
       }
     }
   }
-  std::string json =
-      "{\"apiKeys\":[" + api_keys + "],\"usagePlans\":[" + plans + "],\"usagePlanKeys\":{";
+  std::string json = "{\"restApis\":[" + rest_apis + "],\"apiKeys\":[" + api_keys +
+                     "],\"usagePlans\":[" + plans + "],\"usagePlanKeys\":{";
   bool first = true;
   for (const auto& [plan_id, list] : plan_keys) {
     if (!first)

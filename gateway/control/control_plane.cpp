@@ -49,6 +49,14 @@ constexpr std::array served_writes{
     served_write{"CreateUsagePlanKey", create_usage_plan_key},
     served_write{"DeleteUsagePlanKey", delete_usage_plan_key},
     served_write{"ImportApiKeys", import_api_keys},
+    served_write{"CreateRestApi", create_rest_api},
+    served_write{"UpdateRestApi", update_rest_api},
+    served_write{"DeleteRestApi", delete_rest_api},
+    served_write{"CreateResource", create_resource},
+    served_write{"DeleteResource", delete_resource},
+    served_write{"PutMethod", put_method},
+    served_write{"UpdateMethod", update_method},
+    served_write{"DeleteMethod", delete_method},
 };
 
 const served_write* find_write(std::string_view op) noexcept {
@@ -122,7 +130,10 @@ control_response dispatch(const control_request& request, const config::document
     return get_usage(context, *usage);
   if (op == "GetUsage" || op == "UpdateUsage")
     return usage_without_state_directory(context);
-  if (find_write(op) != nullptr && (op.starts_with("Create") || op.starts_with("Import"))) {
+  // A create under an API (a resource, a method) is the file's refusal below:
+  // without a store every API is the file's.
+  if (find_write(op) != nullptr && (op.starts_with("Create") || op.starts_with("Import")) &&
+      routed.match->param("restapi_id").empty()) {
     return error_response(error_code::bad_request,
                           std::string(op) +
                               " needs gateway.stateDirectory: the control plane keeps the objects "
@@ -186,7 +197,15 @@ control_response handle_write(const control_request& request, write_state& state
                          state.owned,   state.touched, state.now_s};
       return w->run(c);
     }
-    // Not served yet: the same answers as without a store.
+    // Not served yet: the same answers as without a store, except for what
+    // the control plane made itself, which no file defines.
+    const std::string_view api_id = routed.match->param("restapi_id");
+    if (!api_id.empty() &&
+        (state.owned.contains(object_ref{object_kind::rest_api, std::string(api_id)})))
+      return error_response(error_code::bad_request,
+                            std::string(routed.match->operation) +
+                                " is not supported by usagegate yet (docs/control-plane.md lists "
+                                "the operations it serves)");
     return refuse_mutation(context);
   } catch (const std::exception& e) {
     return error_response(error_code::internal_failure,

@@ -150,6 +150,11 @@ void write_rest_api(json_writer& w, const config::rest_api& api) {
   w.key("id");
   w.string(api.id);
   optional_string(w, "name", api.name);
+  optional_string(w, "description", api.description);
+  if (api.created_date_s) {
+    w.key("createdDate");
+    w.integer(*api.created_date_s);
+  }
   w.key("apiKeySource");
   w.string(api.api_key_source);
   w.key("endpointConfiguration");
@@ -170,6 +175,8 @@ void write_rest_api(json_writer& w, const config::rest_api& api) {
       break;
     }
   }
+  if (!api.tags.empty())
+    write_tags(w, api.tags);
   w.end_object();
 }
 

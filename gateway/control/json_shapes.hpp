@@ -28,8 +28,9 @@ void write_usage_plan(json_writer& w, const config::usage_plan& plan, empty_tags
 /// value (AWS always includes it; left out for a valueSha256 key) and name.
 void write_usage_plan_key(json_writer& w, const config::api_key& key);
 
-/// RestApi {id, name, apiKeySource, endpointConfiguration,
-/// disableExecuteApiEndpoint, rootResourceId}.
+/// RestApi {id, name, description and createdDate (when known),
+/// apiKeySource, endpointConfiguration, disableExecuteApiEndpoint,
+/// rootResourceId, tags (when any)}.
 void write_rest_api(json_writer& w, const config::rest_api& api);
 
 /// Resource {id, parentId, pathPart, path, resourceMethods}; parentId and

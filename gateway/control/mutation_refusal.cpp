@@ -94,8 +94,9 @@ control_response refuse_rest_api_write(const operation_context& c, std::string_v
   const config::resource* r = find_resource(*api, resource_id);
   if (r == nullptr)
     return error_response(error_code::not_found, not_found_text::resource);
+  // Resources and methods under an API of the file are the file's to add.
   if (is_create(op))
-    return create_needs_later_release(c);
+    return file_managed(c, named("REST API", api_id));
   if (kind == "Resource")
     return file_managed(c, named("resource", resource_id));
   const std::string_view http_method = c.route.param("http_method");
@@ -105,7 +106,7 @@ control_response refuse_rest_api_write(const operation_context& c, std::string_v
                                  std::string(resource_id) + "'");
   }
   if (op.starts_with("Put"))
-    return create_needs_later_release(c);
+    return file_managed(c, named("REST API", api_id));
   return error_response(error_code::not_found, not_found_text::method);
 }
 

@@ -9,13 +9,16 @@
 
 namespace ug::gateway::control {
 
-enum class object_kind { api_key, usage_plan, usage_plan_key };
+enum class object_kind { api_key, usage_plan, usage_plan_key, rest_api };
 
-/// Pure. The store's name of the kind ("apiKey", "usagePlan", "usagePlanKey").
+/// Pure. The store's name of the kind ("apiKey", "usagePlan", "usagePlanKey",
+/// "restApi").
 [[nodiscard]] std::string_view kind_name(object_kind kind) noexcept;
 
 /// One object the control plane owns. A usage plan key's id is
-/// "<planId>/<keyId>" (neither id may contain '/').
+/// "<planId>/<keyId>" (neither id may contain '/'). A REST API is one object
+/// with its resources and methods (one row: a change to any of them
+/// rewrites it).
 struct object_ref {
   object_kind kind = object_kind::api_key;
   std::string id;

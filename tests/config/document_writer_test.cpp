@@ -390,3 +390,77 @@ TEST(DocumentWriterRoundTrip, KeysAndPlansAsOneOverlayLoad) {
 
 }  // namespace
 }  // namespace ug::config
+
+namespace ug::config {
+namespace {
+
+rest_api full_rest_api() {
+  rest_api api;
+  api.id = "restapi001";
+  api.name = "ai_api";
+  api.description = "the AI API";
+  api.created_date_s = 1796404000;
+  api.tags = {{"team", "ml"}};
+  api.resources = {{"root000001", "/", {}},
+                   {"endp01", "/endpoint", {{"GET", true}, {"POST", false}}},
+                   {"prox01", "/endpoint/{proxy+}", {{"ANY", true}}}};
+  return api;
+}
+
+rest_api read_back_rest_api(const std::string& json) {
+  const load_result r = load_string(R"({"restApis": [)" + json + "]}");
+  EXPECT_TRUE(r.doc.has_value()) << json << "\n" << all_errors(r);
+  if (!r.doc || r.doc->rest_apis.size() != 1)
+    return {};
+  return r.doc->rest_apis[0];
+}
+
+void expect_rest_api_round_trip(const rest_api& api) {
+  const std::string json = rest_api_json(api);
+  SCOPED_TRACE(json);
+  const rest_api got = read_back_rest_api(json);
+  EXPECT_EQ(got.id, api.id);
+  EXPECT_EQ(got.name, api.name);
+  EXPECT_EQ(got.description, api.description);
+  EXPECT_EQ(got.created_date_s, api.created_date_s);
+  EXPECT_EQ(got.api_key_source, api.api_key_source);
+  EXPECT_EQ(got.tags, api.tags);
+  ASSERT_EQ(got.resources.size(), api.resources.size());
+  for (std::size_t i = 0; i < api.resources.size(); ++i) {
+    EXPECT_EQ(got.resources[i].id, api.resources[i].id);
+    EXPECT_EQ(got.resources[i].path, api.resources[i].path);
+    ASSERT_EQ(got.resources[i].methods.size(), api.resources[i].methods.size());
+    for (std::size_t m = 0; m < api.resources[i].methods.size(); ++m) {
+      EXPECT_EQ(got.resources[i].methods[m].http_method, api.resources[i].methods[m].http_method);
+      EXPECT_EQ(got.resources[i].methods[m].api_key_required,
+                api.resources[i].methods[m].api_key_required);
+    }
+  }
+}
+
+TEST(DocumentWriter, RestApiIsCompactWithTheParsersMemberNames) {
+  rest_api api;
+  api.id = "r1";
+  api.name = "n";
+  api.resources = {{"root", "/", {}}, {"e1", "/e", {{"GET", true}}}};
+  EXPECT_EQ(
+      rest_api_json(api),
+      R"({"id":"r1","name":"n","apiKeySource":"HEADER","resources":[{"id":"root","path":"/"},)"
+      R"({"id":"e1","path":"/e","resourceMethods":{"GET":{"httpMethod":"GET",)"
+      R"("authorizationType":"NONE","apiKeyRequired":true}}}]})");
+}
+
+TEST(DocumentWriterRoundTrip, FullRestApi) {
+  expect_rest_api_round_trip(full_rest_api());
+}
+
+TEST(DocumentWriterRoundTrip, AwkwardTextInEveryStringOfARestApi) {
+  rest_api api = full_rest_api();
+  api.name = awkward;
+  api.description = awkward;
+  api.tags = {{awkward, awkward}};
+  expect_rest_api_round_trip(api);
+}
+
+}  // namespace
+}  // namespace ug::config

@@ -216,6 +216,76 @@ TEST_F(ControlPlaneWrite, CliPrintsAwsErrorsForWrites) {
   EXPECT_EQ(deleted.exit_code, 0) << deleted.err;
 }
 
+TEST_F(ControlPlaneWrite, CliBuildsARestApiThatSurvivesKill9AndWaitsForADeployment) {
+  const simdjson::dom::element made =
+      clients_->json_of(clients_->aws({"create-rest-api", "--name", "ai_api", "--description",
+                                       "built by the CLI", "--tags", "team=ml"}));
+  const std::string api{std::string_view(made["id"])};
+  const std::string root{std::string_view(made["rootResourceId"])};
+  EXPECT_EQ(api.size(), 10u);
+  EXPECT_EQ(std::string_view(made["tags"]["team"]), "ml");
+  const simdjson::dom::element listed =
+      clients_->json_of(clients_->aws({"get-resources", "--rest-api-id", api}));
+  ASSERT_EQ(listed["items"].get_array().size(), 1u);
+  EXPECT_EQ(std::string_view(listed["items"].at(0)["path"]), "/");
+  EXPECT_EQ(std::string_view(listed["items"].at(0)["id"]), root);
+
+  const simdjson::dom::element endpoint = clients_->json_of(clients_->aws(
+      {"create-resource", "--rest-api-id", api, "--parent-id", root, "--path-part", "endpoint"}));
+  const std::string res{std::string_view(endpoint["id"])};
+  EXPECT_EQ(std::string_view(endpoint["path"]), "/endpoint");
+  EXPECT_EQ(std::string_view(endpoint["parentId"]), root);
+  const simdjson::dom::element method = clients_->json_of(
+      clients_->aws({"put-method", "--rest-api-id", api, "--resource-id", res, "--http-method",
+                     "GET", "--authorization-type", "NONE", "--api-key-required"}));
+  EXPECT_TRUE(bool(method["apiKeyRequired"]));
+  const client_run again = clients_->aws(
+      {"create-resource", "--rest-api-id", api, "--parent-id", root, "--path-part", "endpoint"});
+  EXPECT_NE(again.err.find("(ConflictException) when calling the CreateResource operation: "
+                           "Another resource with the same parent already has this name: endpoint"),
+            std::string::npos)
+      << again.err;
+  const client_run file_api =
+      clients_->aws({"put-method", "--rest-api-id", "wrtapi0001", "--resource-id", "wrtroot001",
+                     "--http-method", "POST", "--authorization-type", "NONE"});
+  EXPECT_NE(file_api.err.find("(BadRequestException) when calling the PutMethod operation: REST "
+                              "API 'wrtapi0001' is defined in the config file"),
+            std::string::npos)
+      << file_api.err;
+  // Not deployed: no stage serves it, as on AWS.
+  const std::optional<http_response> undeployed =
+      http_request(port(), "GET", "/restapis/" + api + "/v1/_user_request_/endpoint",
+                   with_api_key(file_key_value));
+  ASSERT_TRUE(undeployed);
+  EXPECT_EQ(undeployed->status, 403);
+  EXPECT_EQ(undeployed->body, R"({"message":"Missing Authentication Token"})");
+
+  restart(SIGKILL);
+  const simdjson::dom::element kept = clients_->json_of(clients_->aws(
+      {"get-method", "--rest-api-id", api, "--resource-id", res, "--http-method", "GET"}));
+  EXPECT_TRUE(bool(kept["apiKeyRequired"]));
+  EXPECT_EQ(std::string_view(clients_->json_of(
+                clients_->aws({"get-rest-api", "--rest-api-id", api}))["description"]),
+            "built by the CLI");
+  clients_->json_of(
+      clients_->aws({"update-method", "--rest-api-id", api, "--resource-id", res, "--http-method",
+                     "GET", "--patch-operations", "op=replace,path=/apiKeyRequired,value=false"}));
+  EXPECT_FALSE(
+      bool(clients_->json_of(clients_->aws({"get-method", "--rest-api-id", api, "--resource-id",
+                                            res, "--http-method", "GET"}))["apiKeyRequired"]));
+
+  const client_run del = clients_->aws({"delete-rest-api", "--rest-api-id", api});
+  EXPECT_EQ(del.exit_code, 0) << del.err;
+  restart(SIGTERM);
+  const client_run gone = clients_->aws({"get-rest-api", "--rest-api-id", api});
+  EXPECT_NE(gone.err.find("(NotFoundException) when calling the GetRestApi operation: Invalid API "
+                          "identifier specified 000000000000:" +
+                          api),
+            std::string::npos)
+      << gone.err;
+  EXPECT_EQ(clients_->json_of(clients_->aws({"get-rest-apis"}))["items"].get_array().size(), 1u);
+}
+
 TEST_F(ControlPlaneWrite, CliImportsAKeyFileThatTheDataPlaneAdmits) {
   const std::filesystem::path file =
       dir_.write("keys.csv",

@@ -67,7 +67,7 @@ control_response create_api_key(mutation_context& c) {
   const auto value = body.string("value");
   const auto customer_id = body.string("customerId");
   const auto enabled = body.boolean("enabled");
-  const auto tags = body.object("tags");
+  auto tags = body.tags("tags");
   const auto stage_keys = body.array("stageKeys");
   (void)body.boolean("generateDistinctId");
   if (!body.ok())
@@ -98,14 +98,7 @@ control_response create_api_key(mutation_context& c) {
   key.enabled = enabled.value_or(false);
   key.created_date_s = c.now_s;
   key.last_updated_date_s = c.now_s;
-  if (tags) {
-    for (const auto [k, v] : *tags) {
-      const auto text = body.string_of(v, "tags." + std::string(k));
-      if (!text)
-        return malformed_body(body.error());
-      key.tags.emplace(std::string(k), std::string(*text));
-    }
-  }
+  key.tags = std::move(tags);
   c.touch(object_kind::api_key, key.id);
   c.doc.api_keys.push_back(std::move(key));
   json_writer w;

@@ -104,6 +104,20 @@ std::optional<dom::object> json_body::object(std::string_view name) {
   return o;
 }
 
+std::map<std::string, std::string> json_body::tags(std::string_view name) {
+  std::map<std::string, std::string> out;
+  const auto o = object(name);
+  if (!o)
+    return out;
+  for (const auto [k, v] : *o) {
+    std::string what(name);
+    what.append(".").append(k);
+    if (const auto text = string_of(v, what))
+      out.emplace(std::string(k), std::string(*text));
+  }
+  return out;
+}
+
 std::optional<dom::array> json_body::array(std::string_view name) {
   const auto e = member(name);
   if (!e)

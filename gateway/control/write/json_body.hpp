@@ -3,6 +3,7 @@
 // its members that keep the first type error, so an operation reads every
 // member and then answers one 400 naming the member that was wrong.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,9 @@ class json_body {
   std::optional<double> number(std::string_view name);
   std::optional<simdjson::dom::object> object(std::string_view name);
   std::optional<simdjson::dom::array> array(std::string_view name);
+  /// AWS tags (an object of strings, as every Create* takes them); absent
+  /// gives an empty map, a value that is not a string records an error.
+  std::map<std::string, std::string> tags(std::string_view name);
 
   /// Typed reads of any element (inside an array or object member). `what`
   /// names it in the error ("apiStages[0].apiId").

@@ -45,6 +45,14 @@ control_response delete_usage_plan(mutation_context& c);
 control_response create_usage_plan_key(mutation_context& c);
 control_response delete_usage_plan_key(mutation_context& c);
 control_response import_api_keys(mutation_context& c);
+control_response create_rest_api(mutation_context& c);
+control_response update_rest_api(mutation_context& c);
+control_response delete_rest_api(mutation_context& c);
+control_response create_resource(mutation_context& c);
+control_response delete_resource(mutation_context& c);
+control_response put_method(mutation_context& c);
+control_response update_method(mutation_context& c);
+control_response delete_method(mutation_context& c);
 
 /// Why a key cannot join a plan, as AWS answers CreateUsagePlanKey.
 struct plan_join_refusal {

@@ -293,7 +293,7 @@ control_response create_usage_plan(mutation_context& c) {
   const auto stages = body.array("apiStages");
   const auto throttle = body.object("throttle");
   const auto quota = body.object("quota");
-  const auto tags = body.object("tags");
+  auto tags = body.tags("tags");
   if (!body.ok())
     return malformed_body(body.error());
   if (!name || name->empty())
@@ -369,14 +369,7 @@ control_response create_usage_plan(mutation_context& c) {
       plan.api_stages.push_back(std::move(s));
     }
   }
-  if (tags) {
-    for (const auto [k, v] : *tags) {
-      if (const auto text = body.string_of(v, "tags." + std::string(k)))
-        plan.tags.emplace(std::string(k), std::string(*text));
-    }
-  }
-  if (!body.ok())
-    return malformed_body(body.error());
+  plan.tags = std::move(tags);
   c.touch(object_kind::usage_plan, plan.id);
   c.doc.usage_plans.push_back(std::move(plan));
   json_writer w;

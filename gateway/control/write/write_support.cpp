@@ -14,6 +14,8 @@ std::string_view kind_name(object_kind kind) noexcept {
       return "usagePlan";
     case object_kind::usage_plan_key:
       return "usagePlanKey";
+    case object_kind::rest_api:
+      return "restApi";
   }
   return "apiKey";
 }

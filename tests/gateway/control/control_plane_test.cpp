@@ -224,6 +224,8 @@ TEST_F(ControlPlane, WritesToFileObjectsAreRefusedNamingTheFile) {
            {"PATCH", "/restapis/api0000001"},
            {"DELETE", "/restapis/api0000001/resources/endp01"},
            {"PUT", "/restapis/api0000001/resources/endp01/methods/GET"},
+           {"POST", "/restapis/api0000001/resources/root01"},
+           {"PUT", "/restapis/api0000001/resources/root01/methods/POST"},
            {"PATCH", "/restapis/api0000001/stages/v1"}}) {
     const control_response r = call(method, path, "", R"({"patchOperations":[]})");
     EXPECT_EQ(r.status, 400u) << method << " " << path;
@@ -236,7 +238,10 @@ TEST_F(ControlPlane, WritesToFileObjectsAreRefusedNamingTheFile) {
 
 TEST_F(ControlPlane, WritesWithoutAStateDirectoryAskForOne) {
   for (const auto& [method, path] : std::vector<std::pair<std::string_view, std::string_view>>{
-           {"POST", "/apikeys"}, {"POST", "/usageplans"}, {"POST", "/usageplans/gold01/keys"}}) {
+           {"POST", "/apikeys"},
+           {"POST", "/usageplans"},
+           {"POST", "/usageplans/gold01/keys"},
+           {"POST", "/restapis"}}) {
     const control_response r = call(method, path, "", "{}");
     EXPECT_EQ(r.status, 400u) << method << " " << path;
     EXPECT_NE(r.body.find("needs gateway.stateDirectory"), std::string::npos) << r.body;
@@ -245,9 +250,6 @@ TEST_F(ControlPlane, WritesWithoutAStateDirectoryAskForOne) {
 
 TEST_F(ControlPlane, CreatesNeedALaterRelease) {
   for (const auto& [method, path] : std::vector<std::pair<std::string_view, std::string_view>>{
-           {"POST", "/restapis"},
-           {"POST", "/restapis/api0000001/resources/root01"},
-           {"PUT", "/restapis/api0000001/resources/root01/methods/GET"},
            {"POST", "/restapis/api0000001/stages"}}) {
     const control_response r = call(method, path, "", "{}");
     EXPECT_EQ(r.status, 400u) << method << " " << path;
