@@ -64,9 +64,21 @@ struct usage_plan_key {  // usagePlanKeys[]: {usagePlanId, keyId}
   std::string key_id;
 };
 
+/// resourceMethods["GET"].methodIntegration: where the method's requests go.
+/// Kept as written (files pasted from get-resources hold Lambda and https
+/// integrations); served only by a stage whose upstream comes from its
+/// integrations, where validation requires HTTP_PROXY or HTTP to an http://
+/// URI whose path names only the resource's path parameters ("{proxy}").
+struct integration {
+  std::string type;         // HTTP_PROXY or HTTP
+  std::string http_method;  // httpMethod: sent upstream; ANY sends the client's
+  std::string uri;          // http://host:port/path/{proxy}
+};
+
 struct method {             // resources[].resourceMethods["GET"]
   std::string http_method;  // GET, POST, ..., ANY
   bool api_key_required = false;
+  std::optional<integration> method_integration = std::nullopt;  // methodIntegration
 };
 
 struct resource {  // AWS Resource: {id, parentId, pathPart, path, resourceMethods}
@@ -99,6 +111,32 @@ struct stage {  // AWS Stage (get-stage shape) + gateway-only upstream
   std::string base_path;                                  // default "/" + stage_name
   std::map<std::string, method_setting> method_settings;  // "*/*", "~1endpoint/GET"
   upstream_settings upstream;
+  /// deploymentId: the deployment of its API it serves; "" (or an id the API
+  /// has no deployments for, as get-stages output pasted into a file has)
+  /// serves the API's resources as they are.
+  std::string deployment_id;
+  std::string description;
+  bool tracing_enabled = false;                     // tracingEnabled: kept and shown
+  std::optional<std::int64_t> created_date_s;       // createdDate
+  std::optional<std::int64_t> last_updated_date_s;  // lastUpdatedDate
+  /// Set by validation for a stage with no gateway.stages entry (one the
+  /// control plane deployed): its upstream comes from its deployment's
+  /// integrations (or gateway.defaultUpstream), each method's integration URI
+  /// decides the upstream path, and it is reached only at
+  /// /restapis/{id}/{stage}/_user_request_/ and under its execute-api host,
+  /// never at a base path. A stage with a gateway.stages entry forwards to
+  /// that upstream as it always has, whatever integrations say.
+  bool upstream_from_integrations = false;
+};
+
+/// restApis[].deployments[] (a usagegate member: AWS keeps deployments out of
+/// the RestApi shape): the API's resources, methods and integrations frozen
+/// by CreateDeployment, which the stages pointing at it serve.
+struct deployment {
+  std::string id;
+  std::string description;
+  std::optional<std::int64_t> created_date_s;
+  std::vector<resource> resources;
 };
 
 struct gateway_response_setting {  // AWS GatewayResponse (get-gateway-responses items[])
@@ -120,6 +158,7 @@ struct rest_api {  // AWS RestApi + its resources
   std::string api_key_source = "HEADER";
   std::vector<resource> resources;
   std::vector<gateway_response_setting> gateway_responses;  // gatewayResponses
+  std::vector<deployment> deployments;
 };
 
 struct listener_settings {
@@ -158,6 +197,10 @@ struct gateway_settings {  // everything that is not an AWS object
   std::int64_t drain_timeout_ms = 30'000;
   std::size_t max_connections = 10'000;
   std::optional<throttle_settings> account_throttle;  // AWS account level; off unless set
+  /// gateway.defaultUpstream: where a deployed method without an integration
+  /// is forwarded (one LLM server behind every API); unset, CreateDeployment
+  /// refuses such a method as AWS does.
+  std::optional<upstream_settings> default_upstream;
   bool aws_strict = false;  // no headers beyond AWS's (Retry-After, RateLimit*)
   limiter::offset_meaning quota_offset_meaning = limiter::offset_meaning::start_day;
   std::string state_directory;                  // "" : no durable state

@@ -29,6 +29,7 @@ constexpr string_view gateway_fields[] = {"listener",
                                           "drainTimeoutMs",
                                           "maxConnections",
                                           "accountThrottle",
+                                          "defaultUpstream",
                                           "awsStrict",
                                           "quotaOffsetMeaning",
                                           "stateDirectory",
@@ -144,6 +145,9 @@ void document_parser::read_gateway(dom::element v) {
     } else if (name == "accountThrottle") {
       if (auto t = read_throttle(e))
         g.account_throttle = *t;
+    } else if (name == "defaultUpstream") {
+      if (auto u = read_upstream(e))
+        g.default_upstream = std::move(*u);
     } else if (name == "awsStrict") {
       if (auto b = r_.boolean(e))
         g.aws_strict = *b;

@@ -21,7 +21,7 @@ using std::string_view;
 // that the gateway has no use for: accepted so that CLI output drops in as is.
 constexpr string_view rest_api_fields[] = {
     "id",        "name",   "description",      "apiKeySource", "createdDate",
-    "resources", "stages", "gatewayResponses", "tags"};
+    "resources", "stages", "gatewayResponses", "tags",         "deployments"};
 constexpr string_view rest_api_ignored[] = {"version",
                                             "warnings",
                                             "binaryMediaTypes",
@@ -33,17 +33,26 @@ constexpr string_view rest_api_ignored[] = {"version",
                                             "apiStatus",
                                             "apiStatusMessage"};
 constexpr string_view resource_fields[] = {"id", "parentId", "pathPart", "path", "resourceMethods"};
-constexpr string_view method_fields[] = {"httpMethod", "authorizationType", "apiKeyRequired"};
+constexpr string_view method_fields[] = {"httpMethod", "authorizationType", "apiKeyRequired",
+                                         "methodIntegration"};
 constexpr string_view method_ignored[] = {
     "authorizerId",  "operationName",   "requestValidatorId", "requestParameters",
-    "requestModels", "methodResponses", "methodIntegration",  "authorizationScopes"};
-constexpr string_view stage_fields[] = {"stageName", "description", "methodSettings"};
-constexpr string_view stage_ignored[] = {
-    "deploymentId",         "clientCertificateId", "cacheClusterEnabled",
-    "cacheClusterSize",     "cacheClusterStatus",  "variables",
-    "documentationVersion", "accessLogSettings",   "canarySettings",
-    "tracingEnabled",       "webAclArn",           "tags",
-    "createdDate",          "lastUpdatedDate"};
+    "requestModels", "methodResponses", "authorizationScopes"};
+constexpr string_view integration_fields[] = {"type", "httpMethod", "uri"};
+constexpr string_view integration_ignored[] = {
+    "connectionType",   "connectionId",        "credentials",          "requestParameters",
+    "requestTemplates", "passthroughBehavior", "contentHandling",      "timeoutInMillis",
+    "cacheNamespace",   "cacheKeyParameters",  "integrationResponses", "tlsConfig"};
+constexpr string_view deployment_fields[] = {"id", "description", "createdDate", "resources"};
+constexpr string_view deployment_ignored[] = {"apiSummary"};
+constexpr string_view stage_fields[] = {"stageName",      "description",    "methodSettings",
+                                        "deploymentId",   "tracingEnabled", "createdDate",
+                                        "lastUpdatedDate"};
+constexpr string_view stage_ignored[] = {"clientCertificateId", "cacheClusterEnabled",
+                                         "cacheClusterSize",    "cacheClusterStatus",
+                                         "variables",           "documentationVersion",
+                                         "accessLogSettings",   "canarySettings",
+                                         "webAclArn",           "tags"};
 constexpr string_view method_setting_fields[] = {"throttlingBurstLimit", "throttlingRateLimit"};
 constexpr string_view method_setting_ignored[] = {"metricsEnabled",
                                                   "loggingLevel",
@@ -95,6 +104,8 @@ void document_parser::read_rest_api(dom::element v) {
       r_.list(e, [&](dom::element s) { read_stage(s); });
     } else if (name == "gatewayResponses") {
       read_gateway_responses(r_, e, api, out_.where.gateway_responses[api_index]);
+    } else if (name == "deployments") {
+      r_.list(e, [&](dom::element d) { read_deployment(d, out_.doc.rest_apis[api_index]); });
     }
   });
   if (v.type() == dom::element_type::OBJECT && !has_id)
@@ -106,6 +117,48 @@ void document_parser::read_rest_api(dom::element v) {
 
 void document_parser::read_resource(dom::element v, std::size_t api_index) {
   out_.where.resources[api_index].push_back(r_.here());
+  resource res = read_resource_value(v);
+  out_.doc.rest_apis[api_index].resources.push_back(std::move(res));
+}
+
+void document_parser::read_deployment(dom::element v, rest_api& api) {
+  deployment d;
+  bool has_id = false;
+  r_.members(v, {deployment_fields, deployment_ignored}, [&](string_view name, dom::element e) {
+    if (name == "id") {
+      has_id = true;
+      read_string(e, d.id);
+    } else if (name == "description") {
+      read_string(e, d.description);
+    } else if (name == "createdDate") {
+      d.created_date_s = read_aws_timestamp(r_, e);
+    } else if (name == "resources") {
+      r_.list(e, [&](dom::element r) { d.resources.push_back(read_resource_value(r)); });
+    }
+  });
+  if (v.type() == dom::element_type::OBJECT && !has_id)
+    missing("id");
+  api.deployments.push_back(std::move(d));
+}
+
+std::optional<integration> document_parser::read_integration(dom::element v) {
+  // Checked only where a stage serves it (validate_apis): a file may hold
+  // AWS's Lambda and https integrations that a gateway.stages upstream replaces.
+  integration in;
+  r_.members(v, {integration_fields, integration_ignored}, [&](string_view name, dom::element e) {
+    if (name == "type")
+      read_string(e, in.type);
+    else if (name == "httpMethod")
+      read_string(e, in.http_method);
+    else if (name == "uri")
+      read_string(e, in.uri);
+  });
+  if (v.type() != dom::element_type::OBJECT)
+    return std::nullopt;
+  return in;
+}
+
+resource document_parser::read_resource_value(dom::element v) {
   resource res;
   bool has_path = false;
   r_.members(v, {resource_fields, {}}, [&](string_view name, dom::element e) {
@@ -152,6 +205,8 @@ void document_parser::read_resource(dom::element v, std::size_t api_index) {
           } else if (field == "apiKeyRequired") {
             if (auto b = r_.boolean(f))
               parsed.api_key_required = *b;
+          } else if (field == "methodIntegration") {
+            parsed.method_integration = read_integration(f);
           }
         });
         res.methods.push_back(std::move(parsed));
@@ -160,7 +215,7 @@ void document_parser::read_resource(dom::element v, std::size_t api_index) {
   });
   if (v.type() == dom::element_type::OBJECT && !has_path)
     missing("path");
-  out_.doc.rest_apis[api_index].resources.push_back(std::move(res));
+  return res;
 }
 
 void document_parser::read_stage(dom::element v) {
@@ -179,7 +234,16 @@ void document_parser::read_stage(dom::element v) {
       }
       st.stage_name = std::string(*s);
     } else if (name == "description") {
-      (void)r_.string(e);
+      read_string(e, st.description);
+    } else if (name == "deploymentId") {
+      read_string(e, st.deployment_id);
+    } else if (name == "tracingEnabled") {
+      if (auto b = r_.boolean(e))
+        st.tracing_enabled = *b;
+    } else if (name == "createdDate") {
+      st.created_date_s = read_aws_timestamp(r_, e);
+    } else if (name == "lastUpdatedDate") {
+      st.last_updated_date_s = read_aws_timestamp(r_, e);
     } else if (name == "methodSettings") {
       r_.entries(e, [&](string_view key, dom::element m) { read_method_setting(key, m, st); });
     }

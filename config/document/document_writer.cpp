@@ -2,7 +2,9 @@
 
 #include <charconv>
 #include <cmath>
+#include <span>
 #include <string_view>
+#include <vector>
 
 #include "common/json_string.hpp"
 #include "common/sha256.hpp"
@@ -70,6 +72,66 @@ void append_tags(object_writer& o, const std::map<std::string, std::string>& tag
   for (const auto& [key, value] : tags)
     t.string(key, value);
   t.close();
+}
+
+void append_resources(std::string& out, const std::vector<resource>& resources) {
+  out.push_back('[');
+  for (std::size_t i = 0; i < resources.size(); ++i) {
+    const resource& r = resources[i];
+    if (i != 0)
+      out.push_back(',');
+    object_writer ro(out);
+    ro.string("id", r.id);
+    ro.string("path", r.path);
+    if (!r.methods.empty()) {
+      object_writer mo(ro.member("resourceMethods"));
+      for (const method& m : r.methods) {
+        object_writer one(mo.member(m.http_method));
+        one.string("httpMethod", m.http_method);
+        one.string("authorizationType", "NONE");
+        one.boolean("apiKeyRequired", m.api_key_required);
+        if (m.method_integration) {
+          object_writer in(one.member("methodIntegration"));
+          in.string("type", m.method_integration->type);
+          in.string("httpMethod", m.method_integration->http_method);
+          in.string("uri", m.method_integration->uri);
+          in.close();
+        }
+        one.close();
+      }
+      mo.close();
+    }
+    ro.close();
+  }
+  out.push_back(']');
+}
+
+void append_stage(std::string& out, const stage& s) {
+  object_writer o(out);
+  o.string("stageName", s.stage_name);
+  if (!s.description.empty())
+    o.string("description", s.description);
+  if (!s.deployment_id.empty())
+    o.string("deploymentId", s.deployment_id);
+  if (s.tracing_enabled)
+    o.boolean("tracingEnabled", true);
+  if (s.created_date_s)
+    o.integer("createdDate", *s.created_date_s);
+  if (s.last_updated_date_s)
+    o.integer("lastUpdatedDate", *s.last_updated_date_s);
+  if (!s.method_settings.empty()) {
+    object_writer settings(o.member("methodSettings"));
+    for (const auto& [key, setting] : s.method_settings) {
+      object_writer one(settings.member(key));
+      if (setting.throttling_burst_limit)
+        one.integer("throttlingBurstLimit", *setting.throttling_burst_limit);
+      if (setting.throttling_rate_limit)
+        append_double(one.member("throttlingRateLimit"), *setting.throttling_rate_limit);
+      one.close();
+    }
+    settings.close();
+  }
+  o.close();
 }
 
 void append_api_stage(std::string& out, const api_stage& s) {
@@ -142,11 +204,7 @@ std::string usage_plan_json(const usage_plan& plan) {
   return out;
 }
 
-}  // namespace ug::config
-
-namespace ug::config {
-
-std::string rest_api_json(const rest_api& api) {
+std::string rest_api_json(const rest_api& api, std::span<const stage> stages) {
   std::string out;
   object_writer o(out);
   o.string("id", api.id);
@@ -157,30 +215,35 @@ std::string rest_api_json(const rest_api& api) {
     o.integer("createdDate", *api.created_date_s);
   o.string("apiKeySource", api.api_key_source);
   append_tags(o, api.tags);
-  std::string& resources = o.member("resources");
-  resources.push_back('[');
-  for (std::size_t i = 0; i < api.resources.size(); ++i) {
-    const resource& r = api.resources[i];
-    if (i != 0)
-      resources.push_back(',');
-    object_writer ro(resources);
-    ro.string("id", r.id);
-    ro.string("path", r.path);
-    if (!r.methods.empty()) {
-      std::string& methods = ro.member("resourceMethods");
-      object_writer mo(methods);
-      for (const method& m : r.methods) {
-        object_writer one(mo.member(m.http_method));
-        one.string("httpMethod", m.http_method);
-        one.string("authorizationType", "NONE");
-        one.boolean("apiKeyRequired", m.api_key_required);
-        one.close();
-      }
-      mo.close();
+  append_resources(o.member("resources"), api.resources);
+  if (!api.deployments.empty()) {
+    std::string& list = o.member("deployments");
+    list.push_back('[');
+    for (std::size_t i = 0; i < api.deployments.size(); ++i) {
+      const deployment& d = api.deployments[i];
+      if (i != 0)
+        list.push_back(',');
+      object_writer dw(list);
+      dw.string("id", d.id);
+      if (!d.description.empty())
+        dw.string("description", d.description);
+      if (d.created_date_s)
+        dw.integer("createdDate", *d.created_date_s);
+      append_resources(dw.member("resources"), d.resources);
+      dw.close();
     }
-    ro.close();
+    list.push_back(']');
   }
-  resources.push_back(']');
+  if (!stages.empty()) {
+    std::string& list = o.member("stages");
+    list.push_back('[');
+    for (std::size_t i = 0; i < stages.size(); ++i) {
+      if (i != 0)
+        list.push_back(',');
+      append_stage(list, stages[i]);
+    }
+    list.push_back(']');
+  }
   o.close();
   return out;
 }

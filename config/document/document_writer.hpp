@@ -3,6 +3,7 @@
 // control plane stores each object it creates this way, one per row, and
 // loads them as a config overlay). Compact (no whitespace), member names as
 // in the file, so that parsing what is written gives the object back.
+#include <span>
 #include <string>
 
 #include "config/document/document.hpp"
@@ -26,10 +27,14 @@ namespace ug::config {
 
 /// {"id", "name", "description", "createdDate", "apiKeySource", "tags",
 /// "resources" [{"id", "path", "resourceMethods" {"GET": {"httpMethod",
-/// "authorizationType", "apiKeyRequired"}}}]}; empty or unset optional
-/// members are left out. The API's stages and gateway responses are not
-/// written: the control plane creates neither through this row.
-/// Thread-safe (pure).
-[[nodiscard]] std::string rest_api_json(const rest_api& api);
+/// "authorizationType", "apiKeyRequired", "methodIntegration" {"type",
+/// "httpMethod", "uri"}}}}], "deployments" [{"id", "description",
+/// "createdDate", "resources"}], "stages" [{"stageName", "description",
+/// "deploymentId", "tracingEnabled", "createdDate", "lastUpdatedDate",
+/// "methodSettings"}]} with `stages` the API's (document::stages keeps them
+/// apart); empty or unset optional members are left out. Gateway responses
+/// and the stages' gateway.stages entries are not written: the control plane
+/// creates neither. Thread-safe (pure).
+[[nodiscard]] std::string rest_api_json(const rest_api& api, std::span<const stage> stages = {});
 
 }  // namespace ug::config

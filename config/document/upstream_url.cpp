@@ -122,3 +122,85 @@ std::optional<upstream_address> parse_upstream_url(std::string_view url, std::st
 }
 
 }  // namespace ug::config::detail
+
+namespace ug::config::detail {
+namespace {
+
+/// The "{name}" and "{name+}" parameters of a path, without braces or '+'.
+std::vector<std::string_view> path_parameters(std::string_view path) {
+  std::vector<std::string_view> names;
+  for (std::size_t open = path.find('{'); open != std::string_view::npos;
+       open = path.find('{', open + 1)) {
+    const std::size_t close = path.find('}', open);
+    if (close == std::string_view::npos)
+      break;
+    std::string_view name = path.substr(open + 1, close - open - 1);
+    if (name.ends_with('+'))
+      name.remove_suffix(1);
+    names.push_back(name);
+  }
+  return names;
+}
+
+bool is_parameter_char(char c) noexcept {
+  return is_host_char(c) || c == '+';
+}
+
+}  // namespace
+
+std::optional<integration_address> parse_integration_uri(std::string_view uri,
+                                                         std::string& problem) {
+  if (uri.empty()) {
+    problem = "an integration needs a uri, http://host:port/path";
+    return std::nullopt;
+  }
+  const std::size_t scheme = uri.find("://");
+  const std::size_t path_start =
+      scheme == std::string_view::npos ? std::string_view::npos : uri.find('/', scheme + 3);
+  const std::string_view origin = uri.substr(0, path_start);
+  std::string_view path =
+      path_start == std::string_view::npos ? std::string_view() : uri.substr(path_start);
+  std::optional<upstream_address> address = parse_upstream_url(origin, problem);
+  if (!address) {
+    if (problem.starts_with("an upstream url"))
+      problem = "an integration uri must look like http://host:port/path";
+    return std::nullopt;
+  }
+  integration_address out;
+  out.origin = std::move(*address);
+  out.path_template = path.empty() ? std::string("/") : std::string(path);
+  // Braces hold parameter names; everything else is a path character.
+  bool in_braces = false;
+  for (const char c : path) {
+    const bool fine =
+        in_braces ? (c == '}' || is_parameter_char(c)) : (c == '{' || is_path_char(c));
+    if (!fine || (c == '{' && in_braces)) {
+      problem =
+          "an integration uri's path may hold path characters and {name} parameters, "
+          "and no query ('?'), fragment ('#') or spaces";
+      return std::nullopt;
+    }
+    if (c == '{')
+      in_braces = true;
+    else if (c == '}')
+      in_braces = false;
+  }
+  if (in_braces) {
+    problem = "an integration uri has a '{' without its '}'";
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::string integration_path_problem(std::string_view path_template,
+                                     std::string_view resource_path) {
+  const std::vector<std::string_view> have = path_parameters(resource_path);
+  for (std::string_view name : path_parameters(path_template)) {
+    if (std::find(have.begin(), have.end(), name) == have.end())
+      return "the integration uri names {" + std::string(name) + "}, which resource " +
+             std::string(resource_path) + " has no path parameter for";
+  }
+  return {};
+}
+
+}  // namespace ug::config::detail

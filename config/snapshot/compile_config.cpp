@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/document/aws_names.hpp"
+#include "config/document/upstream_url.hpp"
 #include "config/snapshot/compiled_config.hpp"
 #include "config/snapshot/compiled_config_impl.hpp"
 #include "config/snapshot/route_table.hpp"
@@ -129,9 +130,9 @@ struct compiled_config::impl::compiler {
     for (const stage& s : doc.stages) {
       add_stage(s);
     }
-    out.stages_by_base_length.resize(out.stages.size());
     for (std::uint32_t i = 0; i < out.stages.size(); ++i) {
-      out.stages_by_base_length[i] = i;
+      if (!out.stages[i].upstream_from_integrations)
+        out.stages_by_base_length.push_back(i);
     }
     std::stable_sort(out.stages_by_base_length.begin(), out.stages_by_base_length.end(),
                      [this](std::uint32_t a, std::uint32_t b) {
@@ -148,7 +149,10 @@ struct compiled_config::impl::compiler {
     stage_index_by_id[{s.api_id, s.stage_name}] = stage_index;
     compiled_stage compiled{s.api_id, s.stage_name,
                             s.base_path.empty() ? "/" + s.stage_name : s.base_path, s.upstream};
-    compiled.base_segments = compiled.base_path == "/"
+    compiled.upstream_from_integrations = s.upstream_from_integrations;
+    if (compiled.upstream_from_integrations)
+      compiled.base_path.clear();
+    compiled.base_segments = compiled.base_path.empty() || compiled.base_path == "/"
                                  ? 0
                                  : static_cast<std::uint32_t>(std::count(
                                        compiled.base_path.begin(), compiled.base_path.end(), '/'));
@@ -163,9 +167,20 @@ struct compiled_config::impl::compiler {
     out.stage_runtimes.push_back(std::move(runtime));
   }
 
+  /// What stage `s` serves: the deployment it points at, else (a file's
+  /// stage, or a deploymentId from AWS with no deployments here) the API's
+  /// resources as they are.
+  static const std::vector<resource>& served_resources(const stage& s, const rest_api& api) {
+    for (const deployment& d : api.deployments) {
+      if (d.id == s.deployment_id)
+        return d.resources;
+    }
+    return api.resources;
+  }
+
   void add_routes(const stage& s, const rest_api& api, stage_runtime& runtime) {
     const stage_method_settings settings = sort_method_settings(s);
-    for (const resource& r : api.resources) {
+    for (const resource& r : served_resources(s, api)) {
       for (const method& m : r.methods) {
         const std::uint32_t route_id = runtime.routes.add(r.path, m.http_method);
         if (route_id == route_table::no_route) {
@@ -178,6 +193,8 @@ struct compiled_config::impl::compiler {
         limits.resource_path = r.path;
         limits.http_method = m.http_method;
         limits.api_key_required = m.api_key_required;
+        if (s.upstream_from_integrations && m.method_integration)
+          add_integration(*m.method_integration, limits);
 
         if (auto it = settings.specific.find({r.path, m.http_method});
             it != settings.specific.end()) {
@@ -196,6 +213,15 @@ struct compiled_config::impl::compiler {
         }
       }
     }
+  }
+
+  /// Validation checked the URI (upstream_from_integrations).
+  static void add_integration(const integration& in, route_limits& limits) {
+    std::string ignored;
+    if (const auto address = detail::parse_integration_uri(in.uri, ignored))
+      limits.integration_path = address->path_template;
+    if (in.http_method != "ANY")
+      limits.integration_method = in.http_method;
   }
 
   /// Usage plans. A plan's start is the one in the ledger; else the one of

@@ -50,9 +50,14 @@ struct verdict {
   /// base path, "/restapis/{id}/{stage}/_user_request_", or "/{stage}" under
   /// an execute-api host): starts with '/' or '?', or is empty.
   std::size_t forward_path_offset = 0;
-  std::string_view key_id;              ///< "" when no key was identified (never the value)
-  std::string_view plan_id;             ///< "" when no plan applied
-  std::string_view resource_path;       ///< matched resource ("/endpoint"), for metrics/logs
+  std::string_view key_id;         ///< "" when no key was identified (never the value)
+  std::string_view plan_id;        ///< "" when no plan applied
+  std::string_view resource_path;  ///< matched resource ("/endpoint"), for metrics/logs
+  /// The integration URI's path ("/v1/{proxy}", always starting with '/')
+  /// the request goes to, its parameters filled from resource_path; "" for
+  /// the upstream's base path + the path below the stage.
+  std::string_view integration_path;
+  std::string_view integration_method;  ///< the upstream request's method; "" keeps the client's
   limiter::admission_result admission;  ///< figures for Retry-After / RateLimit headers
   /// What a forwarded request was charged; limiter::give_back() undoes it
   /// when the request turns out malformed before the upstream saw any of it
@@ -66,6 +71,9 @@ struct compiled_stage {
   std::string base_path;  ///< "/v1"
   upstream_settings upstream;
   std::uint32_t base_segments = 0;  ///< segments in base_path ("/" 0, "/v1" 1)
+  /// A stage the control plane deployed: no base path (base_path ""), reached
+  /// at /restapis/{id}/{stage}/_user_request_/ and its execute-api host only.
+  bool upstream_from_integrations = false;
 };
 
 /// The stage a request addresses, without routing or admission.

@@ -25,6 +25,11 @@ struct compiled_config::impl {
     std::string resource_path;
     std::string http_method;
     bool api_key_required = false;
+    /// The integration URI's path ("/v1/{proxy}") when the stage's upstream
+    /// comes from its integrations and this method has one; "" otherwise
+    /// (the upstream's base path + the path below the stage).
+    std::string integration_path;
+    std::string integration_method;  ///< sent upstream; "" keeps the client's
     bool has_stage_throttle = false;
     limiter::limit_level stage_level = limiter::limit_level::stage;
     limiter::throttle_params stage_params;

@@ -98,6 +98,8 @@ verdict compiled_config::decide(const request_facts& facts) const noexcept {
   }
   const impl::route_limits& limits = runtime.limits[route_id];
   v.resource_path = limits.resource_path;
+  v.integration_path = limits.integration_path;
+  v.integration_method = limits.integration_method;
 
   limiter::admission_chain chain;
   if (limits.api_key_required) {

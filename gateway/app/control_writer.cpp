@@ -53,8 +53,14 @@ std::optional<std::string> object_json(const config::document& doc, const object
       return std::nullopt;
     case object_kind::rest_api:
       for (const config::rest_api& api : doc.rest_apis) {
-        if (api.id == ref.id)
-          return config::rest_api_json(api);
+        if (api.id != ref.id)
+          continue;
+        std::vector<config::stage> stages;
+        for (const config::stage& s : doc.stages) {
+          if (s.api_id == api.id)
+            stages.push_back(s);
+        }
+        return config::rest_api_json(api, stages);
       }
       return std::nullopt;
   }

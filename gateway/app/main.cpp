@@ -65,8 +65,14 @@ void print_banner(const config::compiled_config& cfg, const std::string& path, u
               static_cast<unsigned long long>(files.limit), g.max_connections,
               static_cast<unsigned long long>(files.wanted));
   for (const config::compiled_stage& s : cfg.stages()) {
-    std::printf("  stage:     %s/%s  base path %s -> upstream %s\n", s.api_id.c_str(),
-                s.stage_name.c_str(), s.base_path.c_str(), s.upstream.url.c_str());
+    if (s.upstream_from_integrations) {
+      std::printf("  stage:     %s/%s  at /restapis/%s/%s/_user_request_ -> upstream %s\n",
+                  s.api_id.c_str(), s.stage_name.c_str(), s.api_id.c_str(), s.stage_name.c_str(),
+                  s.upstream.url.c_str());
+    } else {
+      std::printf("  stage:     %s/%s  base path %s -> upstream %s\n", s.api_id.c_str(),
+                  s.stage_name.c_str(), s.base_path.c_str(), s.upstream.url.c_str());
+    }
   }
   std::printf("  keys:      %zu, usage plans: %zu%s\n", cfg.key_count(), cfg.plan_count(),
               g.aws_strict ? " (aws_strict: no Retry-After/RateLimit headers)" : "");

@@ -39,6 +39,8 @@ inline constexpr std::string_view usage_plan_key = "Invalid Usage Plan Key ident
 inline constexpr std::string_view resource = "Invalid Resource identifier specified";
 inline constexpr std::string_view method = "Invalid Method identifier specified";
 inline constexpr std::string_view stage = "Invalid stage identifier specified";
+inline constexpr std::string_view integration = "Invalid Integration identifier specified";
+inline constexpr std::string_view deployment = "Invalid Deployment identifier specified";
 /// Followed by "<account id>:<rest api id>".
 inline constexpr std::string_view rest_api_prefix = "Invalid API identifier specified ";
 }  // namespace not_found_text

@@ -32,6 +32,9 @@ constexpr std::array served_reads{
     served_read{"GetStages", get_stages},
     served_read{"GetStage", get_stage},
     served_read{"GetAccount", get_account},
+    served_read{"GetIntegration", get_integration},
+    served_read{"GetDeployments", get_deployments},
+    served_read{"GetDeployment", get_deployment},
 };
 
 struct served_write {
@@ -57,6 +60,13 @@ constexpr std::array served_writes{
     served_write{"PutMethod", put_method},
     served_write{"UpdateMethod", update_method},
     served_write{"DeleteMethod", delete_method},
+    served_write{"PutIntegration", put_integration},
+    served_write{"DeleteIntegration", delete_integration},
+    served_write{"CreateDeployment", create_deployment},
+    served_write{"DeleteDeployment", delete_deployment},
+    served_write{"CreateStage", create_stage},
+    served_write{"UpdateStage", update_stage},
+    served_write{"DeleteStage", delete_stage},
 };
 
 const served_write* find_write(std::string_view op) noexcept {

@@ -202,14 +202,14 @@ void write_resource(json_writer& w, const config::rest_api& api, const config::r
     w.begin_object();
     for (const config::method& m : r.methods) {
       w.key(m.http_method);
-      write_method(w, m);
+      write_method(w, m, r.id);
     }
     w.end_object();
   }
   w.end_object();
 }
 
-void write_method(json_writer& w, const config::method& m) {
+void write_method(json_writer& w, const config::method& m, std::string_view resource_id) {
   w.begin_object();
   w.key("httpMethod");
   w.string(m.http_method);
@@ -217,6 +217,44 @@ void write_method(json_writer& w, const config::method& m) {
   w.string("NONE");
   w.key("apiKeyRequired");
   w.boolean(m.api_key_required);
+  if (m.method_integration) {
+    w.key("methodIntegration");
+    write_integration(w, *m.method_integration, resource_id);
+  }
+  w.end_object();
+}
+
+void write_integration(json_writer& w, const config::integration& in,
+                       std::string_view resource_id) {
+  w.begin_object();
+  w.key("type");
+  w.string(in.type);
+  w.key("httpMethod");
+  w.string(in.http_method);
+  w.key("uri");
+  w.string(in.uri);
+  w.key("connectionType");
+  w.string("INTERNET");
+  w.key("passthroughBehavior");
+  w.string("WHEN_NO_MATCH");
+  w.key("timeoutInMillis");
+  w.integer(29'000);
+  optional_string(w, "cacheNamespace", resource_id);
+  w.key("cacheKeyParameters");
+  w.begin_array();
+  w.end_array();
+  w.end_object();
+}
+
+void write_deployment(json_writer& w, const config::deployment& d) {
+  w.begin_object();
+  w.key("id");
+  w.string(d.id);
+  optional_string(w, "description", d.description);
+  if (d.created_date_s) {
+    w.key("createdDate");
+    w.integer(*d.created_date_s);
+  }
   w.end_object();
 }
 
@@ -224,6 +262,16 @@ void write_stage(json_writer& w, const config::stage& s) {
   w.begin_object();
   w.key("stageName");
   w.string(s.stage_name);
+  optional_string(w, "deploymentId", s.deployment_id);
+  optional_string(w, "description", s.description);
+  if (s.created_date_s) {
+    w.key("createdDate");
+    w.integer(*s.created_date_s);
+  }
+  if (s.last_updated_date_s) {
+    w.key("lastUpdatedDate");
+    w.integer(*s.last_updated_date_s);
+  }
   w.key("methodSettings");
   w.begin_object();
   for (const auto& [setting_key, setting] : s.method_settings) {
@@ -245,7 +293,7 @@ void write_stage(json_writer& w, const config::stage& s) {
   w.key("cacheClusterStatus");
   w.string("NOT_AVAILABLE");
   w.key("tracingEnabled");
-  w.boolean(false);
+  w.boolean(s.tracing_enabled);
   w.end_object();
 }
 

@@ -37,11 +37,20 @@ void write_rest_api(json_writer& w, const config::rest_api& api);
 /// pathPart are derived from `path` and the API's other resources.
 void write_resource(json_writer& w, const config::rest_api& api, const config::resource& r);
 
-/// Method {httpMethod, authorizationType, apiKeyRequired}.
-void write_method(json_writer& w, const config::method& m);
+/// Method {httpMethod, authorizationType, apiKeyRequired, methodIntegration
+/// (when it has one; `resource_id` is its cacheNamespace)}.
+void write_method(json_writer& w, const config::method& m, std::string_view resource_id = {});
 
-/// Stage {stageName, methodSettings, cacheClusterEnabled, cacheClusterStatus,
-/// tracingEnabled}.
+/// Integration {type, httpMethod, uri, connectionType, passthroughBehavior,
+/// timeoutInMillis, cacheNamespace (the resource id), cacheKeyParameters}.
+void write_integration(json_writer& w, const config::integration& in, std::string_view resource_id);
+
+/// Deployment {id, description (when any), createdDate}.
+void write_deployment(json_writer& w, const config::deployment& d);
+
+/// Stage {stageName, deploymentId, description, createdDate and
+/// lastUpdatedDate (when known), methodSettings, cacheClusterEnabled,
+/// cacheClusterStatus, tracingEnabled}.
 void write_stage(json_writer& w, const config::stage& s);
 
 /// Account {throttleSettings (only when gateway.accountThrottle is set),

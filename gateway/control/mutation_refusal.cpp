@@ -77,12 +77,12 @@ control_response refuse_rest_api_write(const operation_context& c, std::string_v
   if (api == nullptr)
     return rest_api_not_found(api_id);
   const std::string_view op = c.route.operation;
-  if (kind == "RestApi")
+  if (kind == "RestApi" || kind == "Deployment")
     return file_managed(c, named("REST API", api_id));
   if (kind == "Stage" || kind == "Stages") {
     const std::string_view stage_name = c.route.param("stage_name");
     if (stage_name.empty())
-      return create_needs_later_release(c);
+      return file_managed(c, named("REST API", api_id));
     if (find_stage(c.doc, api_id, stage_name) == nullptr)
       return error_response(error_code::not_found, not_found_text::stage);
     return file_managed(c,
@@ -141,7 +141,8 @@ control_response refuse_mutation(const operation_context& c) {
   }
   if (kind == "Account")
     return file_managed(c, "the account throttle (gateway.accountThrottle)");
-  if (kind == "RestApi" || kind == "Resource" || kind == "Method" || kind == "Stage") {
+  if (kind == "RestApi" || kind == "Resource" || kind == "Method" || kind == "Stage" ||
+      kind == "Integration" || kind == "Deployment") {
     if (c.route.param("restapi_id").empty())
       return create_needs_later_release(c);
     return refuse_rest_api_write(c, kind);

@@ -37,6 +37,9 @@ control_response get_method(const operation_context& c);
 control_response get_stages(const operation_context& c);
 control_response get_stage(const operation_context& c);
 control_response get_account(const operation_context& c);
+control_response get_integration(const operation_context& c);
+control_response get_deployments(const operation_context& c);
+control_response get_deployment(const operation_context& c);
 
 /// Any Create/Update/Delete/Put/Import/... operation: 404 when it names an
 /// object the file does not have (as AWS answers), else 400 naming the file.
@@ -82,6 +85,7 @@ const config::rest_api* find_rest_api(const config::document& doc, std::string_v
 const config::resource* find_resource(const config::rest_api& api, std::string_view id);
 const config::stage* find_stage(const config::document& doc, std::string_view api_id,
                                 std::string_view stage_name);
+const config::deployment* find_deployment(const config::rest_api& api, std::string_view id);
 /// True when `key_id` is in plan `plan_id` (usagePlanKeys).
 bool plan_has_key(const config::document& doc, std::string_view plan_id, std::string_view key_id);
 /// The 404 of an unknown REST API id: "Invalid API identifier specified <account>:<id>".

@@ -1,5 +1,6 @@
-// GetRestApis, GetRestApi, GetResources, GetResource, GetMethod, GetStages,
-// GetStage and GetAccount over the config document. A stage of the file is
+// GetRestApis, GetRestApi, GetResources, GetResource, GetMethod,
+// GetIntegration, GetDeployments, GetDeployment, GetStages, GetStage and
+// GetAccount over the config document. A stage of the file is
 // a restApis[].stages[] entry (document.stages keeps its api id).
 #include <string>
 #include <string_view>
@@ -93,9 +94,60 @@ control_response get_method(const operation_context& c) {
   const std::string_view http_method = c.route.param("http_method");
   for (const config::method& m : r->methods) {
     if (m.http_method == http_method)
-      return object_answer([&](json_writer& w) { write_method(w, m); });
+      return object_answer([&](json_writer& w) { write_method(w, m, r->id); });
   }
   return error_response(error_code::not_found, not_found_text::method);
+}
+
+control_response get_integration(const operation_context& c) {
+  const std::string_view id = c.route.param("restapi_id");
+  const config::rest_api* api = find_rest_api(c.doc, id);
+  if (api == nullptr)
+    return rest_api_not_found(id);
+  const config::resource* r = find_resource(*api, c.route.param("resource_id"));
+  if (r == nullptr)
+    return error_response(error_code::not_found, not_found_text::resource);
+  const std::string_view http_method = c.route.param("http_method");
+  for (const config::method& m : r->methods) {
+    if (m.http_method != http_method)
+      continue;
+    if (!m.method_integration)
+      return error_response(error_code::not_found, not_found_text::integration);
+    return object_answer(
+        [&](json_writer& w) { write_integration(w, *m.method_integration, r->id); });
+  }
+  return error_response(error_code::not_found, not_found_text::method);
+}
+
+const config::deployment* find_deployment(const config::rest_api& api, std::string_view id) {
+  for (const config::deployment& d : api.deployments) {
+    if (d.id == id)
+      return &d;
+  }
+  return nullptr;
+}
+
+control_response get_deployments(const operation_context& c) {
+  const std::string_view id = c.route.param("restapi_id");
+  const config::rest_api* api = find_rest_api(c.doc, id);
+  if (api == nullptr)
+    return rest_api_not_found(id);
+  std::vector<const config::deployment*> items;
+  for (const config::deployment& d : api->deployments)
+    items.push_back(&d);
+  return list_answer(c, items,
+                     [](json_writer& w, const config::deployment& d) { write_deployment(w, d); });
+}
+
+control_response get_deployment(const operation_context& c) {
+  const std::string_view id = c.route.param("restapi_id");
+  const config::rest_api* api = find_rest_api(c.doc, id);
+  if (api == nullptr)
+    return rest_api_not_found(id);
+  const config::deployment* d = find_deployment(*api, c.route.param("deployment_id"));
+  if (d == nullptr)
+    return error_response(error_code::not_found, not_found_text::deployment);
+  return object_answer([&](json_writer& w) { write_deployment(w, *d); });
 }
 
 control_response get_stages(const operation_context& c) {

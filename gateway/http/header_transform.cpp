@@ -142,7 +142,9 @@ template <class Fields>
 void write_upstream_request_head(const http::header<true, Fields>& req,
                                  const upstream_request_context& ctx, std::string& out) {
   out.clear();
-  out.append(view(req.method_string()));
+  // A HEAD keeps its method: the response is read as having no body.
+  out.append(ctx.method.empty() || req.method() == http::verb::head ? view(req.method_string())
+                                                                    : ctx.method);
   out.push_back(' ');
   out.append(ctx.target);
   out.append(" HTTP/1.1\r\n");

@@ -27,6 +27,9 @@ void build_upstream_target(std::string_view upstream_base_path, std::string_view
 std::string upstream_host_value(const config::upstream_settings& u);
 
 struct upstream_request_context {
+  /// The request line's method ("" or a HEAD request: the client's), as an
+  /// integration's httpMethod sets it.
+  std::string_view method;
   std::string_view target;       ///< already built by build_upstream_target
   std::string_view host;         ///< upstream_host_value
   std::string_view client_ip;    ///< appended to X-Forwarded-For

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "gateway/http/header_transform.hpp"
+#include "gateway/http/integration_target.hpp"
 #include "gateway/http/request_head_checks.hpp"
 #include "gateway/proxy/worker.hpp"
 
@@ -354,9 +355,9 @@ void http_session::forward(const config::verdict& v, limiter::instant now, bool 
   const bool with_rate_limit = !strict && !v.plan_id.empty() &&
                                format_rate_limit_fields(v.admission, now.utc_ns, rate_limit_);
 
-  build_upstream_target(stage.upstream.base_path, canonical_target_, v.forward_path_offset,
-                        target_scratch_);
+  build_forward_target(v, stage.upstream.base_path, canonical_target_, target_scratch_);
   upstream_request_context up;
+  up.method = v.integration_method;
   up.target = target_scratch_;
   up.host = pool->host_value();
   up.client_ip = client_ip_;

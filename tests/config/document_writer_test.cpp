@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -401,9 +402,19 @@ rest_api full_rest_api() {
   api.description = "the AI API";
   api.created_date_s = 1796404000;
   api.tags = {{"team", "ml"}};
-  api.resources = {{"root000001", "/", {}},
-                   {"endp01", "/endpoint", {{"GET", true}, {"POST", false}}},
-                   {"prox01", "/endpoint/{proxy+}", {{"ANY", true}}}};
+  api.resources = {
+      {"root000001", "/", {}},
+      {"endp01",
+       "/endpoint",
+       {{"GET", true, integration{"HTTP_PROXY", "GET", "http://127.0.0.1:1/v1/models"}},
+        {"POST", false, std::nullopt}}},
+      {"prox01", "/endpoint/{proxy+}", {{"ANY", true, std::nullopt}}}};
+  deployment d;
+  d.id = "dep001";
+  d.description = "first";
+  d.created_date_s = 1796404001;
+  d.resources = api.resources;
+  api.deployments = {d};
   return api;
 }
 
@@ -434,7 +445,22 @@ void expect_rest_api_round_trip(const rest_api& api) {
       EXPECT_EQ(got.resources[i].methods[m].http_method, api.resources[i].methods[m].http_method);
       EXPECT_EQ(got.resources[i].methods[m].api_key_required,
                 api.resources[i].methods[m].api_key_required);
+      const auto& got_in = got.resources[i].methods[m].method_integration;
+      const auto& want_in = api.resources[i].methods[m].method_integration;
+      ASSERT_EQ(got_in.has_value(), want_in.has_value());
+      if (want_in) {
+        EXPECT_EQ(got_in->type, want_in->type);
+        EXPECT_EQ(got_in->http_method, want_in->http_method);
+        EXPECT_EQ(got_in->uri, want_in->uri);
+      }
     }
+  }
+  ASSERT_EQ(got.deployments.size(), api.deployments.size());
+  for (std::size_t i = 0; i < api.deployments.size(); ++i) {
+    EXPECT_EQ(got.deployments[i].id, api.deployments[i].id);
+    EXPECT_EQ(got.deployments[i].description, api.deployments[i].description);
+    EXPECT_EQ(got.deployments[i].created_date_s, api.deployments[i].created_date_s);
+    EXPECT_EQ(got.deployments[i].resources.size(), api.deployments[i].resources.size());
   }
 }
 
@@ -442,7 +468,7 @@ TEST(DocumentWriter, RestApiIsCompactWithTheParsersMemberNames) {
   rest_api api;
   api.id = "r1";
   api.name = "n";
-  api.resources = {{"root", "/", {}}, {"e1", "/e", {{"GET", true}}}};
+  api.resources = {{"root", "/", {}}, {"e1", "/e", {{"GET", true, std::nullopt}}}};
   EXPECT_EQ(
       rest_api_json(api),
       R"({"id":"r1","name":"n","apiKeySource":"HEADER","resources":[{"id":"root","path":"/"},)"
@@ -452,6 +478,41 @@ TEST(DocumentWriter, RestApiIsCompactWithTheParsersMemberNames) {
 
 TEST(DocumentWriterRoundTrip, FullRestApi) {
   expect_rest_api_round_trip(full_rest_api());
+}
+
+TEST(DocumentWriterRoundTrip, RestApiWithItsStages) {
+  const rest_api api = full_rest_api();
+  stage s;
+  s.api_id = api.id;
+  s.stage_name = "v1";
+  s.description = "the stage";
+  s.deployment_id = "dep001";
+  s.tracing_enabled = true;
+  s.created_date_s = 1796404002;
+  s.last_updated_date_s = 1796404003;
+  s.method_settings["*/*"] = method_setting{5, 10.0};
+  s.method_settings["~1endpoint/GET"] = method_setting{std::nullopt, 0.1};
+  const std::string json = rest_api_json(api, std::span<const stage>(&s, 1));
+  SCOPED_TRACE(json);
+  // A stage without gateway.stages is served from its deployment's
+  // integrations, and from the default upstream for methods without one.
+  const load_result r = load_string(
+      R"({"gateway": {"defaultUpstream": {"url": "http://127.0.0.1:1"}}, "restApis": [)" + json +
+      "]}");
+  ASSERT_TRUE(r.doc.has_value()) << all_errors(r);
+  ASSERT_EQ(r.doc->stages.size(), 1u);
+  const stage& got = r.doc->stages[0];
+  EXPECT_EQ(got.api_id, api.id);
+  EXPECT_EQ(got.description, s.description);
+  EXPECT_EQ(got.deployment_id, s.deployment_id);
+  EXPECT_TRUE(got.tracing_enabled);
+  EXPECT_EQ(got.created_date_s, s.created_date_s);
+  EXPECT_EQ(got.last_updated_date_s, s.last_updated_date_s);
+  EXPECT_EQ(got.method_settings.at("*/*").throttling_burst_limit, 5);
+  EXPECT_EQ(got.method_settings.at("~1endpoint/GET").throttling_rate_limit, 0.1);
+  EXPECT_FALSE(got.method_settings.at("~1endpoint/GET").throttling_burst_limit);
+  EXPECT_TRUE(got.upstream_from_integrations);
+  EXPECT_EQ(got.upstream.port, 1);
 }
 
 TEST(DocumentWriterRoundTrip, AwkwardTextInEveryStringOfARestApi) {

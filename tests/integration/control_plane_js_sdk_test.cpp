@@ -3,7 +3,8 @@
 // a key and a usage plan on a stage of the config file and adds the key to
 // the plan; the data plane admits the key at once and refuses it past the
 // plan's quota; the SDK reads the same counts with GetUsage, refills them
-// with UpdateUsage, and reads AWS's errors by their names.
+// with UpdateUsage, and reads AWS's errors by their names. It also builds,
+// deploys and throttles a REST API of its own, which the data plane serves.
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -113,6 +114,33 @@ TEST_F(ControlPlaneJsSdk, CreatesAKeyAndAPlanThatTheDataPlaneEnforces) {
   EXPECT_EQ(std::int64_t(refilled["status"]), 200);
   EXPECT_EQ(status_with_key(value), 200);
   EXPECT_EQ(status_with_key(value), 429);
+}
+
+TEST_F(ControlPlaneJsSdk, DeploysAnApiThatTheDataPlaneServesAndLimits) {
+  const simdjson::dom::element d =
+      step({"deploy", "http://127.0.0.1:" + std::to_string(mock_port()) + "/v1/models"});
+  EXPECT_EQ(std::string_view(d["root_path"]), "/");
+  EXPECT_EQ(std::string_view(d["resource_path"]), "/endpoint");
+  EXPECT_EQ(std::string_view(d["early"].at(0)), "BadRequestException");
+  EXPECT_EQ(std::string_view(d["early"].at(1)), "No integration defined for method");
+  EXPECT_EQ(std::int64_t(d["deployment_status"]), 201);
+  EXPECT_TRUE(bool(d["stage_deployment"]));
+  EXPECT_EQ(std::int64_t(d["stage_burst"]), 5);
+  const std::string api{std::string_view(d["api_id"])};
+  const std::string value{std::string_view(d["key_value"])};
+  const std::string target = "/restapis/" + api + "/v1/_user_request_/endpoint";
+  // The plan's quota of 3 a week, at once; the mock's model list comes back.
+  for (int i = 0; i < 3; ++i) {
+    const std::optional<http_response> r = http_request(port(), "GET", target, with_api_key(value));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << r->body;
+    EXPECT_NE(r->body.find("mock-model"), std::string::npos) << r->body;
+  }
+  const std::optional<http_response> over =
+      http_request(port(), "GET", target, with_api_key(value));
+  ASSERT_TRUE(over);
+  EXPECT_EQ(over->status, 429);
+  EXPECT_EQ(over->body, R"({"message":"Limit Exceeded"})");
 }
 
 }  // namespace

@@ -8,10 +8,12 @@
 #include <simdjson.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/aws_clients.hpp"
@@ -286,6 +288,125 @@ TEST_F(ControlPlaneWrite, CliBuildsARestApiThatSurvivesKill9AndWaitsForADeployme
   EXPECT_EQ(clients_->json_of(clients_->aws({"get-rest-apis"}))["items"].get_array().size(), 1u);
 }
 
+TEST_F(ControlPlaneWrite, TheCliDeploysAnApiThatIsThrottledCountedAndKept) {
+  // The issue's script, line for line, against the mock LLM.
+  const std::string api = created_id({"create-rest-api", "--name", "ai_api"});
+  const std::string root{std::string_view(
+      clients_->json_of(clients_->aws({"get-resources", "--rest-api-id", api}))["items"].at(
+          0)["id"])};
+  const std::string res = created_id(
+      {"create-resource", "--rest-api-id", api, "--parent-id", root, "--path-part", "endpoint"});
+  clients_->json_of(
+      clients_->aws({"put-method", "--rest-api-id", api, "--resource-id", res, "--http-method",
+                     "GET", "--authorization-type", "NONE", "--api-key-required"}));
+  const client_run early =
+      clients_->aws({"create-deployment", "--rest-api-id", api, "--stage-name", "v1"});
+  EXPECT_NE(early.err.find("(BadRequestException) when calling the CreateDeployment operation: "
+                           "No integration defined for method"),
+            std::string::npos)
+      << early.err;
+  const std::string models = "http://127.0.0.1:" + std::to_string(mock_port()) + "/v1/models";
+  clients_->json_of(clients_->aws({"put-integration", "--rest-api-id", api, "--resource-id", res,
+                                   "--http-method", "GET", "--type", "HTTP_PROXY",
+                                   "--integration-http-method", "GET", "--uri", models}));
+  const std::string deployment =
+      created_id({"create-deployment", "--rest-api-id", api, "--stage-name", "v1"});
+  const simdjson::dom::element stage = clients_->json_of(
+      clients_->aws({"update-stage", "--rest-api-id", api, "--stage-name", "v1",
+                     "--patch-operations", "op=replace,path=/*/*/throttling/burstLimit,value=5",
+                     "op=replace,path=/*/*/throttling/rateLimit,value=10",
+                     "op=replace,path=/tracingEnabled,value=true"}));
+  EXPECT_EQ(std::string_view(stage["deploymentId"]), deployment);
+  EXPECT_TRUE(bool(stage["tracingEnabled"]));
+  const std::string key = created_id({"create-api-key", "--name", "client", "--enabled"});
+  const std::string plan = created_id(
+      {"create-usage-plan", "--name", "ai_usage_plan", "--api-stages", "apiId=" + api + ",stage=v1",
+       "--throttle", "burstLimit=5,rateLimit=10", "--quota", "limit=1000,period=WEEK"});
+  clients_->json_of(clients_->aws({"create-usage-plan-key", "--usage-plan-id", plan, "--key-id",
+                                   key, "--key-type", "API_KEY"}));
+  const std::string value = key_value(key);
+  const std::string target = "/restapis/" + api + "/v1/_user_request_/endpoint";
+
+  // The data plane: the integration's path upstream, the key required.
+  const std::optional<http_response> ok = http_request(port(), "GET", target, with_api_key(value));
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200) << ok->body;
+  EXPECT_NE(ok->body.find("\"object\":\"list\""), std::string::npos) << ok->body;
+  const std::optional<http_response> no_key = http_request(port(), "GET", target);
+  ASSERT_TRUE(no_key);
+  EXPECT_EQ(no_key->status, 403);
+  EXPECT_EQ(no_key->body, R"({"message":"Forbidden"})");
+  const std::optional<http_response> by_host =
+      http_request(port(), "GET", "/v1/endpoint",
+                   with_api_key(value, {{"Host", api + ".execute-api.us-east-1.amazonaws.com"}}));
+  ASSERT_TRUE(by_host);
+  EXPECT_EQ(by_host->status, 200);
+
+  // Burst 5: a quick run of requests is throttled with AWS's body.
+  int admitted = 2;
+  int throttled = 0;
+  for (int i = 0; i < 20; ++i) {
+    const std::optional<http_response> r = http_request(port(), "GET", target, with_api_key(value));
+    ASSERT_TRUE(r);
+    if (r->status == 200) {
+      ++admitted;
+    } else {
+      EXPECT_EQ(r->status, 429);
+      EXPECT_EQ(r->body, R"({"message":"Too Many Requests"})");
+      ++throttled;
+    }
+  }
+  EXPECT_GT(throttled, 0);
+  EXPECT_GE(admitted, 5);
+
+  // get-usage counts every admitted request, exactly.
+  const std::string today = utc_today();
+  const simdjson::dom::element usage = clients_->json_of(clients_->aws(
+      {"get-usage", "--usage-plan-id", plan, "--start-date", today, "--end-date", today}));
+  const simdjson::dom::array day = usage["items"][key].at(0).get_array();
+  EXPECT_EQ(int64_t(day.at(0)), admitted);
+  EXPECT_EQ(int64_t(day.at(1)), 1000 - admitted);
+
+  // Deployed state survives kill -9; an undeployed edit stays off the data plane.
+  clients_->json_of(clients_->aws(
+      {"create-resource", "--rest-api-id", api, "--parent-id", root, "--path-part", "later"}));
+  restart(SIGKILL);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // the burst refills
+  const std::optional<http_response> kept =
+      http_request(port(), "GET", target, with_api_key(value));
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->status, 200) << kept->body;
+  const std::optional<http_response> later = http_request(
+      port(), "GET", "/restapis/" + api + "/v1/_user_request_/later", with_api_key(value));
+  ASSERT_TRUE(later);
+  EXPECT_EQ(later->status, 403);
+  EXPECT_EQ(later->body, R"({"message":"Missing Authentication Token"})");
+  const simdjson::dom::element stages =
+      clients_->json_of(clients_->aws({"get-stages", "--rest-api-id", api}));
+  EXPECT_EQ(std::string_view(stages["item"].at(0)["deploymentId"]), deployment);
+  EXPECT_EQ(int64_t(stages["item"].at(0)["methodSettings"]["*/*"]["throttlingBurstLimit"]), 5);
+
+  // {proxy} takes the rest of the path; the integration's method is sent.
+  const std::string proxy = created_id(
+      {"create-resource", "--rest-api-id", api, "--parent-id", root, "--path-part", "{proxy+}"});
+  clients_->json_of(clients_->aws({"put-method", "--rest-api-id", api, "--resource-id", proxy,
+                                   "--http-method", "ANY", "--authorization-type", "NONE"}));
+  clients_->json_of(clients_->aws(
+      {"put-integration", "--rest-api-id", api, "--resource-id", proxy, "--http-method", "ANY",
+       "--type", "HTTP_PROXY", "--integration-http-method", "POST", "--uri",
+       "http://127.0.0.1:" + std::to_string(mock_port()) + "/v1/{proxy}"}));
+  const std::string echo_target = "/restapis/" + api + "/v1/_user_request_/echo?x=1";
+  const std::optional<http_response> before = http_request(port(), "GET", echo_target);
+  ASSERT_TRUE(before);
+  EXPECT_EQ(before->status, 403) << "not deployed yet";
+  created_id({"create-deployment", "--rest-api-id", api, "--stage-name", "v1"});
+  const std::optional<http_response> echoed = http_request(port(), "GET", echo_target);
+  ASSERT_TRUE(echoed);
+  EXPECT_EQ(echoed->status, 200) << echoed->body;
+  EXPECT_NE(echoed->body.find(R"("method":"POST")"), std::string::npos) << echoed->body;
+  EXPECT_NE(echoed->body.find(R"("target":"/v1/echo?x=1")"), std::string::npos) << echoed->body;
+}
+
 TEST_F(ControlPlaneWrite, CliImportsAKeyFileThatTheDataPlaneAdmits) {
   const std::filesystem::path file =
       dir_.write("keys.csv",
@@ -351,6 +472,72 @@ except ClientError as e:
     out["missing"] = [e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]]
 print(json.dumps(out))
 )PY";
+
+constexpr std::string_view boto3_deploy_script = R"PY(
+import json, sys
+import boto3
+from botocore.exceptions import ClientError
+
+client = boto3.client("apigateway", endpoint_url=sys.argv[1])
+upstream = sys.argv[2]
+out = {}
+api = client.create_rest_api(name="boto_api", description="from boto3")
+root = client.get_resources(restApiId=api["id"])["items"][0]["id"]
+proxy = client.create_resource(restApiId=api["id"], parentId=root, pathPart="{proxy+}")
+client.put_method(restApiId=api["id"], resourceId=proxy["id"], httpMethod="ANY",
+                  authorizationType="NONE", apiKeyRequired=False)
+client.put_integration(restApiId=api["id"], resourceId=proxy["id"], httpMethod="ANY",
+                       type="HTTP_PROXY", integrationHttpMethod="ANY", uri=upstream + "/v1/{proxy}")
+got = client.get_integration(restApiId=api["id"], resourceId=proxy["id"], httpMethod="ANY")
+out["integration_type"] = got["type"]
+dep = client.create_deployment(restApiId=api["id"], description="first")
+stage = client.create_stage(restApiId=api["id"], stageName="prod", deploymentId=dep["id"],
+                            tracingEnabled=True)
+out["stage_status"] = stage["ResponseMetadata"]["HTTPStatusCode"]
+out["tracing"] = stage["tracingEnabled"]
+client.update_stage(restApiId=api["id"], stageName="prod", patchOperations=[
+    {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": "2"},
+    {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": "0.01"}])
+out["deployments"] = [d["id"] for d in client.get_deployments(restApiId=api["id"])["items"]]
+out["deployment_id"] = dep["id"]
+try:
+    client.delete_deployment(restApiId=api["id"], deploymentId=dep["id"])
+except ClientError as e:
+    out["in_use"] = [e.response["Error"]["Code"], e.response["Error"]["Message"]]
+out["api_id"] = api["id"]
+print(json.dumps(out))
+)PY";
+
+TEST_F(ControlPlaneWrite, Boto3DeploysAnApiThatTheDataPlaneServesAndThrottles) {
+  const std::filesystem::path script = dir_.write("deploy.py", boto3_deploy_script);
+  const client_run run = clients_->run({"python3", script.string(), clients_->endpoint(),
+                                        "http://127.0.0.1:" + std::to_string(mock_port())});
+  const simdjson::dom::element out = clients_->json_of(run);
+  EXPECT_EQ(std::string_view(out["integration_type"]), "HTTP_PROXY");
+  EXPECT_EQ(int64_t(out["stage_status"]), 201);
+  EXPECT_TRUE(bool(out["tracing"]));
+  ASSERT_EQ(out["deployments"].get_array().size(), 1u);
+  EXPECT_EQ(std::string_view(out["deployments"].at(0)), std::string_view(out["deployment_id"]));
+  EXPECT_EQ(std::string_view(out["in_use"].at(0)), "BadRequestException");
+  EXPECT_EQ(std::string_view(out["in_use"].at(1)),
+            "Active stages pointing to this deployment must be moved or deleted");
+  const std::string api{std::string_view(out["api_id"])};
+  // {proxy+} with ANY: the client's POST goes to /v1/chat/completions; the
+  // stage's burst of 2 then throttles everyone (no key needed).
+  const std::string target = "/restapis/" + api + "/prod/_user_request_/chat/completions";
+  const std::string body = R"({"model":"m","messages":[{"role":"user","content":"hi"}]})";
+  const header_list json_type{{"Content-Type", "application/json"}};
+  for (int i = 0; i < 2; ++i) {
+    const std::optional<http_response> r = http_request(port(), "POST", target, json_type, body);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << r->body;
+    EXPECT_NE(r->body.find("chat.completion"), std::string::npos) << r->body;
+  }
+  const std::optional<http_response> third = http_request(port(), "POST", target, json_type, body);
+  ASSERT_TRUE(third);
+  EXPECT_EQ(third->status, 429);
+  EXPECT_EQ(third->body, R"({"message":"Too Many Requests"})");
+}
 
 TEST_F(ControlPlaneWrite, Boto3WritesAndReadsErrors) {
   const std::filesystem::path script = dir_.write("write.py", boto3_script);

@@ -5,7 +5,8 @@
 //   node control_plane.mjs <endpoint> create <apiId> <stage>
 //   node control_plane.mjs <endpoint> usage <planId> <keyId> <day>
 //   node control_plane.mjs <endpoint> refill <planId> <keyId> <remaining>
-import {APIGatewayClient, CreateApiKeyCommand, CreateUsagePlanCommand, CreateUsagePlanKeyCommand, DeleteUsagePlanCommand, GetApiKeysCommand, GetUsageCommand, UpdateApiKeyCommand, UpdateUsageCommand,} from '@aws-sdk/client-api-gateway';
+//   node control_plane.mjs <endpoint> deploy <integration uri>
+import {APIGatewayClient, CreateApiKeyCommand, CreateDeploymentCommand, CreateResourceCommand, CreateRestApiCommand, CreateUsagePlanCommand, CreateUsagePlanKeyCommand, DeleteUsagePlanCommand, GetApiKeysCommand, GetResourcesCommand, GetStageCommand, GetUsageCommand, PutIntegrationCommand, PutMethodCommand, UpdateApiKeyCommand, UpdateStageCommand, UpdateUsageCommand,} from '@aws-sdk/client-api-gateway';
 
 const [endpoint, step, ...args] = process.argv.slice(2);
 const client = new APIGatewayClient({
@@ -80,10 +81,68 @@ async function refill(planId, keyId, remaining) {
   return {status: u.$metadata.httpStatusCode, days: u.items?.[keyId] ?? null};
 }
 
+// The issue's script with the SDK: an API, /endpoint, GET with a key, an
+// HTTP_PROXY integration, a deployment to v1, the stage's throttle, and a
+// key in a plan on that stage.
+async function deploy(uri) {
+  const api = await client.send(new CreateRestApiCommand({name: 'js_api'}));
+  const resources = await client.send(new GetResourcesCommand({restApiId: api.id}));
+  const root = resources.items[0].id;
+  const res = await client.send(
+      new CreateResourceCommand({restApiId: api.id, parentId: root, pathPart: 'endpoint'}));
+  await client.send(new PutMethodCommand({
+    restApiId: api.id,
+    resourceId: res.id,
+    httpMethod: 'GET',
+    authorizationType: 'NONE',
+    apiKeyRequired: true,
+  }));
+  const early = await refusal(new CreateDeploymentCommand({restApiId: api.id, stageName: 'v1'}));
+  const integration = await client.send(new PutIntegrationCommand({
+    restApiId: api.id,
+    resourceId: res.id,
+    httpMethod: 'GET',
+    type: 'HTTP_PROXY',
+    integrationHttpMethod: 'GET',
+    uri,
+  }));
+  const deployment =
+      await client.send(new CreateDeploymentCommand({restApiId: api.id, stageName: 'v1'}));
+  await client.send(new UpdateStageCommand({
+    restApiId: api.id,
+    stageName: 'v1',
+    patchOperations: [
+      {op: 'replace', path: '/*/*/throttling/burstLimit', value: '5'},
+      {op: 'replace', path: '/*/*/throttling/rateLimit', value: '10'},
+    ],
+  }));
+  const stage = await client.send(new GetStageCommand({restApiId: api.id, stageName: 'v1'}));
+  const key = await client.send(new CreateApiKeyCommand({name: 'js-deployed', enabled: true}));
+  const plan = await client.send(new CreateUsagePlanCommand({
+    name: 'js_deployed_plan',
+    apiStages: [{apiId: api.id, stage: 'v1'}],
+    quota: {limit: 3, period: 'WEEK'},
+  }));
+  await client.send(
+      new CreateUsagePlanKeyCommand({usagePlanId: plan.id, keyId: key.id, keyType: 'API_KEY'}));
+  return {
+    api_id: api.id,
+    root_path: resources.items[0].path,
+    resource_path: res.path,
+    early,
+    integration_uri: integration.uri,
+    deployment_status: deployment.$metadata.httpStatusCode,
+    stage_deployment: stage.deploymentId === deployment.id,
+    stage_burst: stage.methodSettings['*/*'].throttlingBurstLimit,
+    key_value: key.value,
+  };
+}
+
 const steps = {
   create,
   usage,
-  refill
+  refill,
+  deploy
 };
 if (!(step in steps)) {
   console.error(`unknown step ${step}; one of ${Object.keys(steps).join(', ')}`);

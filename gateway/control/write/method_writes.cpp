@@ -30,17 +30,10 @@ std::string authorization_problem(std::string_view type) {
          "Cognito or a custom authorizer would be left open (use NONE)";
 }
 
-config::method* find_method_in(config::resource& r, std::string_view http_method) {
-  for (config::method& m : r.methods) {
-    if (m.http_method == http_method)
-      return &m;
-  }
-  return nullptr;
-}
-
-control_response method_answer(unsigned status, const config::method& m) {
+control_response method_answer(unsigned status, const config::method& m,
+                               std::string_view resource_id) {
   json_writer w;
-  write_method(w, m);
+  write_method(w, m, resource_id);
   return json_response(status, w.take());
 }
 
@@ -53,9 +46,7 @@ control_response put_method(mutation_context& c) {
   const auto [api, resource] = std::get<writable_resource>(found);
   const std::string_view http_method = c.route.param("http_method");
   if (!config::detail::is_http_method(http_method))
-    return error_response(error_code::bad_request,
-                          "Invalid HttpMethod specified. Valid options are "
-                          "GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY");
+    return error_response(error_code::bad_request, invalid_http_method_text);
   json_body body;
   if (!body.parse(c.body))
     return malformed_body(body.error());
@@ -79,9 +70,9 @@ control_response put_method(mutation_context& c) {
   if (find_method_in(*resource, http_method) != nullptr)
     return error_response(error_code::conflict, "Method already exists for this resource");
   resource->methods.push_back(
-      config::method{std::string(http_method), api_key_required.value_or(false)});
+      config::method{std::string(http_method), api_key_required.value_or(false), std::nullopt});
   c.touch(object_kind::rest_api, api->id);
-  return method_answer(201, resource->methods.back());
+  return method_answer(201, resource->methods.back(), resource->id);
 }
 
 control_response update_method(mutation_context& c) {
@@ -112,7 +103,7 @@ control_response update_method(mutation_context& c) {
   }
   *m = std::move(next);
   c.touch(object_kind::rest_api, api->id);
-  return method_answer(200, *m);
+  return method_answer(200, *m, resource->id);
 }
 
 control_response delete_method(mutation_context& c) {

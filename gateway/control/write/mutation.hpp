@@ -53,6 +53,13 @@ control_response delete_resource(mutation_context& c);
 control_response put_method(mutation_context& c);
 control_response update_method(mutation_context& c);
 control_response delete_method(mutation_context& c);
+control_response put_integration(mutation_context& c);
+control_response delete_integration(mutation_context& c);
+control_response create_deployment(mutation_context& c);
+control_response delete_deployment(mutation_context& c);
+control_response create_stage(mutation_context& c);
+control_response update_stage(mutation_context& c);
+control_response delete_stage(mutation_context& c);
 
 /// Why a key cannot join a plan, as AWS answers CreateUsagePlanKey.
 struct plan_join_refusal {

@@ -18,12 +18,22 @@ std::variant<config::rest_api*, control_response> writable_rest_api(mutation_con
   return rest_api_not_found(id);
 }
 
+// The writes change what the reads' lookups find: one search, two constnesses.
 config::resource* find_resource_in(config::rest_api& api, std::string_view id) {
-  for (config::resource& r : api.resources) {
-    if (!id.empty() && r.id == id)
-      return &r;
+  return const_cast<config::resource*>(find_resource(api, id));
+}
+
+config::method* find_method_in(config::resource& r, std::string_view http_method) {
+  for (config::method& m : r.methods) {
+    if (m.http_method == http_method)
+      return &m;
   }
   return nullptr;
+}
+
+config::stage* find_stage_in(config::document& doc, std::string_view api_id,
+                             std::string_view name) {
+  return const_cast<config::stage*>(find_stage(doc, api_id, name));
 }
 
 std::variant<writable_resource, control_response> writable_resource_of(

@@ -14,6 +14,18 @@ std::variant<config::rest_api*, control_response> writable_rest_api(mutation_con
 
 /// The resource `id` of `api`; nullptr when it has none.
 config::resource* find_resource_in(config::rest_api& api, std::string_view id);
+/// The method `http_method` of `r`; nullptr when it has none.
+config::method* find_method_in(config::resource& r, std::string_view http_method);
+/// Stage `name` of API `api_id` in `doc`; nullptr when there is none.
+config::stage* find_stage_in(config::document& doc, std::string_view api_id, std::string_view name);
+
+/// AWS's refusal of an HTTP method name it does not know.
+inline constexpr std::string_view invalid_http_method_text =
+    "Invalid HttpMethod specified. Valid options are GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY";
+/// Stage variables would be read by integration URIs (${stageVariables.x}).
+inline constexpr std::string_view stage_variables_unsupported =
+    "Stage variables are not supported by usagegate yet: write the value into the integration "
+    "uri";
 
 /// The API and the resource of route parameter `resource_param` in it; else
 /// the answer (the API's, or 404 "Invalid Resource identifier specified").

@@ -126,7 +126,19 @@ control_response delete_rest_api(mutation_context& c) {
   if (auto* answer = std::get_if<control_response>(&found))
     return std::move(*answer);
   const std::string id = std::get<config::rest_api*>(found)->id;
+  for (const config::usage_plan& plan : c.doc.usage_plans) {
+    for (const config::api_stage& as : plan.api_stages) {
+      if (as.api_id == id)
+        return error_response(error_code::bad_request,
+                              "REST API " + id + " has stage " + as.stage + " in usage plan " +
+                                  plan.id +
+                                  ": remove it from the plan first (update-usage-plan "
+                                  "--patch-operations op=remove,path=/apiStages,value=" +
+                                  id + ":" + as.stage + ")");
+    }
+  }
   std::erase_if(c.doc.rest_apis, [&](const config::rest_api& api) { return api.id == id; });
+  std::erase_if(c.doc.stages, [&](const config::stage& s) { return s.api_id == id; });
   c.touch(object_kind::rest_api, id);
   return json_response(202, "");
 }

@@ -25,6 +25,7 @@
 #include "config/snapshot/compiled_config.hpp"
 #include "gateway/http/bounded_parser.hpp"
 #include "gateway/http/header_transform.hpp"
+#include "gateway/http/integration_target.hpp"
 #include "gateway/http/request_head_checks.hpp"
 #include "gateway/http/request_target.hpp"
 #include "limiter/state_registry.hpp"
@@ -38,7 +39,9 @@ namespace http = gw::http;
 constexpr std::string_view valid_key = "fuzz-valid-key-0123456789";
 
 // Stage /n: /public/{p+} and a catch-all /{p+} without a key, /secret/{p+}
-// with one; upstream base /base.
+// with one; upstream base /base. Stage fuzzapi002/d (deployed, reached at
+// /restapis/fuzzapi002/d/_user_request_/): an integration URI with two
+// path parameters and its own method.
 constexpr std::string_view config_json = R"({
   "gateway": {"stages": {"fuzzapi001/n": {"basePath": "/n",
                                           "upstream": {"url": "http://127.0.0.1:9/base"}}}},
@@ -52,7 +55,15 @@ constexpr std::string_view config_json = R"({
     {"id": "r3", "path": "/secret"},
     {"id": "r4", "path": "/secret/{p+}",
      "resourceMethods": {"ANY": {"httpMethod": "ANY", "apiKeyRequired": true}}}],
-    "stages": [{"stageName": "n"}]}],
+    "stages": [{"stageName": "n"}]},
+   {"id": "fuzzapi002", "name": "deployed", "resources": [{"id": "d0", "path": "/"}],
+    "deployments": [{"id": "dep001", "resources": [
+      {"id": "d0", "path": "/"},
+      {"id": "d1", "path": "/items/{id}/{rest+}", "resourceMethods": {"ANY": {
+        "httpMethod": "ANY", "apiKeyRequired": false, "methodIntegration": {
+          "type": "HTTP_PROXY", "httpMethod": "POST",
+          "uri": "http://127.0.0.1:9/v1/{rest}/of/{id}"}}}}]}],
+    "stages": [{"stageName": "d", "deploymentId": "dep001"}]}],
   "usagePlans": [{"id": "plan000001", "name": "fuzz",
                   "apiStages": [{"apiId": "fuzzapi001", "stage": "n"}]}],
   "apiKeys": [{"id": "key0000001", "name": "k", "enabled": true,
@@ -185,8 +196,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const config::compiled_stage& stage = fx.snapshot->stages()[v.stage_index];
   std::string target;
-  gw::build_upstream_target(stage.upstream.base_path, canonical, v.forward_path_offset, target);
+  gw::build_forward_target(v, stage.upstream.base_path, canonical, target);
   gw::upstream_request_context up;
+  up.method = v.integration_method;
   up.target = target;
   up.host = "127.0.0.1:9";
   up.client_ip = "127.0.0.1";
@@ -209,6 +221,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   require(count_fields(sent, http::field::host) == 1);
 
   const std::string_view sent_target = sent.target();
+  if (stage.upstream_from_integrations) {
+    // The integration's path with both parameters put in, still canonical,
+    // and its method unless the client asked for HEAD.
+    require(sent_target.starts_with("/v1/") && sent_target.find("/of/") != std::string_view::npos);
+    std::string canonical_again;
+    const gw::canonical_target ci = gw::canonicalize_target(sent_target, canonical_again);
+    require(ci.problem == gw::target_problem::none);
+    require(sent.method() == http::verb::post || req.method() == http::verb::head);
+    return 0;
+  }
   require(sent_target == "/base" || sent_target.starts_with("/base/") ||
           sent_target.starts_with("/base?"));
   std::string again;
