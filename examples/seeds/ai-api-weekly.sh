@@ -9,8 +9,7 @@
 source "$(dirname "$0")/lib.sh"
 
 say "== 1. Build the API ==========================================================="
-api=$(ag create-rest-api --name ai_api --query id --output text)
-root=$(ag get-resources --rest-api-id "$api" --query 'items[0].id' --output text)
+new_api ai_api
 res=$(ag create-resource --rest-api-id "$api" --parent-id "$root" --path-part endpoint \
   --query id --output text)
 ag put-method --rest-api-id "$api" --resource-id "$res" --http-method GET \
@@ -22,11 +21,9 @@ ag update-stage --rest-api-id "$api" --stage-name v1 --patch-operations \
   op=replace,path=/tracingEnabled,value=true \
   op=replace,path=/*/*/throttling/burstLimit,value=5 \
   op=replace,path=/*/*/throttling/rateLimit,value=10 >/dev/null
-key=$(ag create-api-key --name client --enabled --query id --output text)
 plan=$(ag create-usage-plan --name ai_usage_plan --api-stages "apiId=$api,stage=v1" \
   --throttle burstLimit=5,rateLimit=10 --quota limit=1000,period=WEEK --query id --output text)
-ag create-usage-plan-key --usage-plan-id "$plan" --key-id "$key" --key-type API_KEY >/dev/null
-value=$(ag get-api-key --api-key "$key" --include-value --query value --output text)
+new_key_in_plan client "$plan"
 say "  api $api, key $key, plan $plan"
 
 say "== 2. The data plane =========================================================="

@@ -22,6 +22,19 @@ ag() {
   aws --endpoint-url "$ADMIN" apigateway "$@"
 }
 
+# Creates REST API "$1"; sets api (its id) and root (its root resource's id).
+new_api() {
+  api=$(ag create-rest-api --name "$1" --query id --output text)
+  root=$(ag get-resources --rest-api-id "$api" --query 'items[0].id' --output text)
+}
+
+# Creates an enabled API key "$1" and puts it in plan $2; sets key and value.
+new_key_in_plan() {
+  key=$(ag create-api-key --name "$1" --enabled --query id --output text)
+  ag create-usage-plan-key --usage-plan-id "$2" --key-id "$key" --key-type API_KEY >/dev/null
+  value=$(ag get-api-key --api-key "$key" --include-value --query value --output text)
+}
+
 # The HTTP status of GET $1 with the key in $2 ("" for none).
 status() {
   if [[ -n "$2" ]]; then

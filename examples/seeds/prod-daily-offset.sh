@@ -10,8 +10,7 @@
 source "$(dirname "$0")/lib.sh"
 
 say "== 1. Build the API ==========================================================="
-api=$(ag create-rest-api --name prod_api --query id --output text)
-root=$(ag get-resources --rest-api-id "$api" --query 'items[0].id' --output text)
+new_api prod_api
 proxy=$(ag create-resource --rest-api-id "$api" --parent-id "$root" --path-part '{proxy+}' \
   --query id --output text)
 ag put-method --rest-api-id "$api" --resource-id "$proxy" --http-method ANY \
@@ -19,17 +18,17 @@ ag put-method --rest-api-id "$api" --resource-id "$proxy" --http-method ANY \
 ag put-integration --rest-api-id "$api" --resource-id "$proxy" --http-method ANY \
   --type HTTP_PROXY --integration-http-method ANY --uri "$UPSTREAM/{proxy}" >/dev/null
 ag create-deployment --rest-api-id "$api" --stage-name prod >/dev/null
-key=$(ag create-api-key --name prod-client --enabled --query id --output text)
+err=$(mktemp)
+trap 'rm -f "$err"' EXIT
 if ! plan=$(ag create-usage-plan --name prod_daily --api-stages "apiId=$api,stage=prod" \
   --throttle burstLimit=20,rateLimit=10 --quota limit=1000,offset=1,period=DAY \
-  --query id --output text 2>"${TMPDIR:-/tmp}/seed-plan.err"); then
+  --query id --output text 2>"$err"); then
   say "  create-usage-plan refused offset 1 on a DAY quota (quotaOffsetMeaning startDay):"
-  sed 's/^/    /' "${TMPDIR:-/tmp}/seed-plan.err"
+  sed 's/^/    /' "$err"
   say "  set gateway.quotaOffsetMeaning to \"initialRequests\" to read it as requests"
   exit 0
 fi
-ag create-usage-plan-key --usage-plan-id "$plan" --key-id "$key" --key-type API_KEY >/dev/null
-value=$(ag get-api-key --api-key "$key" --include-value --query value --output text)
+new_key_in_plan prod-client "$plan"
 say "  api $api, key $key, plan $plan"
 
 say "== 2. The data plane, and offset 1 read as one request used ==================="

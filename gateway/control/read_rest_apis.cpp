@@ -2,6 +2,7 @@
 // GetIntegration, GetDeployments, GetDeployment, GetStages, GetStage and
 // GetAccount over the config document. A stage of the file is
 // a restApis[].stages[] entry (document.stages keeps its api id).
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,51 +73,66 @@ control_response get_resources(const operation_context& c) {
       c, items, [api](json_writer& w, const config::resource& r) { write_resource(w, *api, r); });
 }
 
-control_response get_resource(const operation_context& c) {
+namespace {
+
+/// The resource (and, when the route names one, the method) a read names;
+/// else the 404 of the first id that is unknown.
+struct named_resource {
+  const config::rest_api* api = nullptr;
+  const config::resource* resource = nullptr;
+  const config::method* method = nullptr;
+  std::optional<control_response> refusal;
+};
+
+named_resource resource_of(const operation_context& c, bool with_method) {
+  named_resource out;
   const std::string_view id = c.route.param("restapi_id");
-  const config::rest_api* api = find_rest_api(c.doc, id);
-  if (api == nullptr)
-    return rest_api_not_found(id);
-  const config::resource* r = find_resource(*api, c.route.param("resource_id"));
-  if (r == nullptr)
-    return error_response(error_code::not_found, not_found_text::resource);
-  return object_answer([&](json_writer& w) { write_resource(w, *api, *r); });
+  out.api = find_rest_api(c.doc, id);
+  if (out.api == nullptr) {
+    out.refusal = rest_api_not_found(id);
+    return out;
+  }
+  out.resource = find_resource(*out.api, c.route.param("resource_id"));
+  if (out.resource == nullptr) {
+    out.refusal = error_response(error_code::not_found, not_found_text::resource);
+    return out;
+  }
+  if (!with_method)
+    return out;
+  const std::string_view http_method = c.route.param("http_method");
+  for (const config::method& m : out.resource->methods) {
+    if (m.http_method == http_method)
+      out.method = &m;
+  }
+  if (out.method == nullptr)
+    out.refusal = error_response(error_code::not_found, not_found_text::method);
+  return out;
+}
+
+}  // namespace
+
+control_response get_resource(const operation_context& c) {
+  const named_resource n = resource_of(c, false);
+  if (n.refusal)
+    return *n.refusal;
+  return object_answer([&](json_writer& w) { write_resource(w, *n.api, *n.resource); });
 }
 
 control_response get_method(const operation_context& c) {
-  const std::string_view id = c.route.param("restapi_id");
-  const config::rest_api* api = find_rest_api(c.doc, id);
-  if (api == nullptr)
-    return rest_api_not_found(id);
-  const config::resource* r = find_resource(*api, c.route.param("resource_id"));
-  if (r == nullptr)
-    return error_response(error_code::not_found, not_found_text::resource);
-  const std::string_view http_method = c.route.param("http_method");
-  for (const config::method& m : r->methods) {
-    if (m.http_method == http_method)
-      return object_answer([&](json_writer& w) { write_method(w, m, r->id); });
-  }
-  return error_response(error_code::not_found, not_found_text::method);
+  const named_resource n = resource_of(c, true);
+  if (n.refusal)
+    return *n.refusal;
+  return object_answer([&](json_writer& w) { write_method(w, *n.method, n.resource->id); });
 }
 
 control_response get_integration(const operation_context& c) {
-  const std::string_view id = c.route.param("restapi_id");
-  const config::rest_api* api = find_rest_api(c.doc, id);
-  if (api == nullptr)
-    return rest_api_not_found(id);
-  const config::resource* r = find_resource(*api, c.route.param("resource_id"));
-  if (r == nullptr)
-    return error_response(error_code::not_found, not_found_text::resource);
-  const std::string_view http_method = c.route.param("http_method");
-  for (const config::method& m : r->methods) {
-    if (m.http_method != http_method)
-      continue;
-    if (!m.method_integration)
-      return error_response(error_code::not_found, not_found_text::integration);
-    return object_answer(
-        [&](json_writer& w) { write_integration(w, *m.method_integration, r->id); });
-  }
-  return error_response(error_code::not_found, not_found_text::method);
+  const named_resource n = resource_of(c, true);
+  if (n.refusal)
+    return *n.refusal;
+  if (!n.method->method_integration)
+    return error_response(error_code::not_found, not_found_text::integration);
+  return object_answer(
+      [&](json_writer& w) { write_integration(w, *n.method->method_integration, n.resource->id); });
 }
 
 const config::deployment* find_deployment(const config::rest_api& api, std::string_view id) {

@@ -51,22 +51,11 @@ control_response create_deployment(mutation_context& c) {
   const auto stage_description = body.string("stageDescription");
   const auto description = body.string("description");
   const auto tracing = body.boolean("tracingEnabled");
-  const auto variables = body.object("variables");
-  const auto canary = body.object("canarySettings");
-  const auto cache_cluster = body.boolean("cacheClusterEnabled");
-  (void)body.string("cacheClusterSize");
+  std::optional<control_response> unsupported = unsupported_stage_settings(body);
   if (!body.ok())
     return malformed_body(body.error());
-  if (variables && variables->size() > 0)
-    return error_response(error_code::bad_request, stage_variables_unsupported);
-  if (canary)
-    return error_response(error_code::bad_request,
-                          "canarySettings are not supported by usagegate (one deployment per "
-                          "stage)");
-  if (cache_cluster.value_or(false))
-    return error_response(error_code::bad_request,
-                          "cacheClusterEnabled is not supported by usagegate (it does not "
-                          "cache responses)");
+  if (unsupported)
+    return std::move(*unsupported);
   if (std::string why = undeployable(api, c.doc.gateway.default_upstream.has_value()); !why.empty())
     return error_response(error_code::bad_request, why);
   if (stage_name && !stage_name->empty()) {

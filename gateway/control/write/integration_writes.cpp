@@ -30,13 +30,10 @@ std::string integration_type_problem(std::string_view type) {
 }  // namespace
 
 control_response put_integration(mutation_context& c) {
-  auto found = writable_resource_of(c, "resource_id");
+  auto found = writable_method_of(c);
   if (auto* answer = std::get_if<control_response>(&found))
     return std::move(*answer);
-  const auto [api, resource] = std::get<writable_resource>(found);
-  config::method* m = find_method_in(*resource, c.route.param("http_method"));
-  if (m == nullptr)
-    return error_response(error_code::not_found, not_found_text::method);
+  const auto [api, resource, m] = std::get<writable_method>(found);
   json_body body;
   if (!body.parse(c.body))
     return malformed_body(body.error());
@@ -92,13 +89,10 @@ control_response put_integration(mutation_context& c) {
 }
 
 control_response delete_integration(mutation_context& c) {
-  auto found = writable_resource_of(c, "resource_id");
+  auto found = writable_method_of(c);
   if (auto* answer = std::get_if<control_response>(&found))
     return std::move(*answer);
-  const auto [api, resource] = std::get<writable_resource>(found);
-  config::method* m = find_method_in(*resource, c.route.param("http_method"));
-  if (m == nullptr)
-    return error_response(error_code::not_found, not_found_text::method);
+  const auto [api, resource, m] = std::get<writable_method>(found);
   if (!m->method_integration)
     return error_response(error_code::not_found, not_found_text::integration);
   m->method_integration.reset();

@@ -76,13 +76,10 @@ control_response put_method(mutation_context& c) {
 }
 
 control_response update_method(mutation_context& c) {
-  auto found = writable_resource_of(c, "resource_id");
+  auto found = writable_method_of(c);
   if (auto* answer = std::get_if<control_response>(&found))
     return std::move(*answer);
-  const auto [api, resource] = std::get<writable_resource>(found);
-  config::method* m = find_method_in(*resource, c.route.param("http_method"));
-  if (m == nullptr)
-    return error_response(error_code::not_found, not_found_text::method);
+  const auto [api, resource, m] = std::get<writable_method>(found);
   std::string error;
   const auto ops = parse_patch_operations(c.body, error);
   if (!ops)
@@ -107,13 +104,11 @@ control_response update_method(mutation_context& c) {
 }
 
 control_response delete_method(mutation_context& c) {
-  auto found = writable_resource_of(c, "resource_id");
+  auto found = writable_method_of(c);
   if (auto* answer = std::get_if<control_response>(&found))
     return std::move(*answer);
-  const auto [api, resource] = std::get<writable_resource>(found);
-  const std::string_view http_method = c.route.param("http_method");
-  if (find_method_in(*resource, http_method) == nullptr)
-    return error_response(error_code::not_found, not_found_text::method);
+  const auto [api, resource, doomed] = std::get<writable_method>(found);
+  const std::string http_method = doomed->http_method;
   std::erase_if(resource->methods,
                 [&](const config::method& m) { return m.http_method == http_method; });
   c.touch(object_kind::rest_api, api->id);

@@ -49,4 +49,33 @@ std::variant<writable_resource, control_response> writable_resource_of(
   return out;
 }
 
+std::variant<writable_method, control_response> writable_method_of(mutation_context& c) {
+  auto found = writable_resource_of(c, "resource_id");
+  if (auto* answer = std::get_if<control_response>(&found))
+    return std::move(*answer);
+  const auto [api, resource] = std::get<writable_resource>(found);
+  config::method* m = find_method_in(*resource, c.route.param("http_method"));
+  if (m == nullptr)
+    return error_response(error_code::not_found, not_found_text::method);
+  return writable_method{api, resource, m};
+}
+
+std::optional<control_response> unsupported_stage_settings(json_body& body) {
+  const auto variables = body.object("variables");
+  const auto canary = body.object("canarySettings");
+  const auto cache_cluster = body.boolean("cacheClusterEnabled");
+  (void)body.string("cacheClusterSize");
+  if (variables && variables->size() > 0)
+    return error_response(error_code::bad_request, stage_variables_unsupported);
+  if (canary)
+    return error_response(error_code::bad_request,
+                          "canarySettings are not supported by usagegate (one deployment per "
+                          "stage)");
+  if (cache_cluster.value_or(false))
+    return error_response(error_code::bad_request,
+                          "cacheClusterEnabled is not supported by usagegate (it does not "
+                          "cache responses)");
+  return std::nullopt;
+}
+
 }  // namespace ug::gateway::control

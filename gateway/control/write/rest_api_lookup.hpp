@@ -2,8 +2,10 @@
 // Internal to gateway/control/write/: finding the REST API (and the resource
 // in it) a write names, as AWS answers an id it does not know (404 first),
 // and refusing the APIs the config file defines (400 naming the file).
+#include <optional>
 #include <variant>
 
+#include "gateway/control/write/json_body.hpp"
 #include "gateway/control/write/mutation.hpp"
 
 namespace ug::gateway::control {
@@ -35,5 +37,19 @@ struct writable_resource {
 };
 std::variant<writable_resource, control_response> writable_resource_of(
     mutation_context& c, std::string_view resource_param);
+
+/// The API, resource and method of the route (resource_id, http_method); else
+/// the answer (the resource's, or 404 "Invalid Method identifier specified").
+struct writable_method {
+  config::rest_api* api = nullptr;
+  config::resource* resource = nullptr;
+  config::method* method = nullptr;
+};
+std::variant<writable_method, control_response> writable_method_of(mutation_context& c);
+
+/// Reads the stage settings CreateDeployment and CreateStage share and
+/// usagegate does not serve (variables, canarySettings, cacheClusterEnabled
+/// and its size); the 400 when one is asked for.
+std::optional<control_response> unsupported_stage_settings(json_body& body);
 
 }  // namespace ug::gateway::control

@@ -176,10 +176,7 @@ control_response create_stage(mutation_context& c) {
   const auto deployment_id = body.string("deploymentId");
   const auto description = body.string("description");
   const auto tracing = body.boolean("tracingEnabled");
-  const auto variables = body.object("variables");
-  const auto canary = body.object("canarySettings");
-  const auto cache_cluster = body.boolean("cacheClusterEnabled");
-  (void)body.string("cacheClusterSize");
+  std::optional<control_response> unsupported = unsupported_stage_settings(body);
   (void)body.string("documentationVersion");
   (void)body.object("tags");
   if (!body.ok())
@@ -190,11 +187,8 @@ control_response create_stage(mutation_context& c) {
     return error_response(error_code::bad_request, "Invalid stage name: " + why);
   if (!deployment_id || find_deployment(api, *deployment_id) == nullptr)
     return error_response(error_code::not_found, not_found_text::deployment);
-  if (variables && variables->size() > 0)
-    return error_response(error_code::bad_request, stage_variables_unsupported);
-  if (canary || cache_cluster.value_or(false))
-    return error_response(error_code::bad_request,
-                          "canarySettings and cacheClusterEnabled are not supported by usagegate");
+  if (unsupported)
+    return std::move(*unsupported);
   if (find_stage_in(c.doc, api.id, *stage_name) != nullptr)
     return error_response(error_code::conflict, "Stage already exists");
   config::stage s;
