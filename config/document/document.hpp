@@ -20,6 +20,7 @@ namespace ug::config {
 struct throttle_settings {       // AWS ThrottleSettings
   std::int64_t burst_limit = 0;  // burstLimit
   double rate_limit = 0;         // rateLimit
+  bool operator==(const throttle_settings&) const = default;
 };
 
 struct quota_settings {  // AWS QuotaSettings
@@ -183,6 +184,9 @@ struct admin_settings {               // gateway.admin
   };
   /// Unset: no signature is checked.
   std::optional<key_pair> credentials;
+  /// controlPlaneThrottle: one bucket for every management API call, AWS's
+  /// account-wide 10 requests per second with a burst of 40 unless set.
+  throttle_settings control_plane_throttle{40, 10.0};
   bool operator==(const admin_settings&) const = default;
 };
 

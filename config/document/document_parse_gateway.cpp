@@ -41,8 +41,8 @@ constexpr string_view gateway_fields[] = {"listener",
                                           "metricsKeySeries",
                                           "reloadOnFileChange"};
 constexpr string_view listener_fields[] = {"address", "port"};
-constexpr string_view admin_fields[] = {"address", "port", "authToken", "authTokenFile",
-                                        "credentials"};
+constexpr string_view admin_fields[] = {"address",       "port",        "authToken",
+                                        "authTokenFile", "credentials", "controlPlaneThrottle"};
 constexpr string_view credentials_fields[] = {"accessKeyId", "secretAccessKey",
                                               "secretAccessKeyFile"};
 
@@ -287,6 +287,11 @@ std::optional<admin_settings> document_parser::read_admin(dom::element v, admin_
     } else if (name == "credentials") {
       value.credentials = read_admin_credentials(r_, e);
       ok = value.credentials.has_value() && ok;
+    } else if (name == "controlPlaneThrottle") {
+      const auto t = read_throttle(e);
+      if (t)
+        value.control_plane_throttle = *t;
+      ok = t.has_value() && ok;
     } else {
       ok = read_bind_member(name, e, value.address, value.port) && ok;
     }

@@ -61,6 +61,7 @@ struct admin_settings {
     std::optional<std::string> secret_access_key_file{};
   };
   std::optional<key_pair> credentials{};
+  std::optional<throttle_limits> control_plane_throttle{};  ///< controlPlaneThrottle
 };
 
 /// gateway.stages["<api_id>/<stage_name>"].upstream
@@ -363,6 +364,10 @@ inline void write_gateway(json_writer& w, const gateway_settings& g) {
     w.member_string("secretAccessKey", g.admin.credentials->secret_access_key);
     w.member_string("secretAccessKeyFile", g.admin.credentials->secret_access_key_file);
     w.close('}');
+  }
+  if (g.admin.control_plane_throttle) {
+    w.name("controlPlaneThrottle");
+    write_throttle(w, *g.admin.control_plane_throttle);
   }
   w.close('}');
   w.member_integer("workers", g.workers);
