@@ -33,7 +33,7 @@ std::vector<std::string> referenced_files(const detail::diagnostics& diag) {
 
 std::size_t object_count(const document& doc) {
   return doc.rest_apis.size() + doc.usage_plans.size() + doc.api_keys.size() +
-         doc.usage_plan_keys.size();
+         doc.usage_plan_keys.size() + (doc.account ? 1 : 0);
 }
 
 /// Errors name an overlay by its name; "" would pass for the main file.

@@ -27,7 +27,8 @@ struct load_result {
 
 /// A second JSON document whose objects are added to the main file's (the
 /// control plane's store). Its root has the same members as a config file
-/// except `gateway`/`$schema` (restApis, usagePlans, apiKeys, usagePlanKeys);
+/// except `gateway`/`$schema` (restApis, usagePlans, apiKeys, usagePlanKeys,
+/// account);
 /// `name` is how errors name it (e.g. "control-plane state
 /// (/var/lib/usagegate/control.db)"). Its objects come after the file's and
 /// are validated with them (ids unique across both, references either way);

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "common/json_string.hpp"
@@ -86,6 +87,7 @@ merge_result merge_overlay(std::string_view file_json, const overlay& extra) {
   // What the overlay adds, by member.
   std::map<std::string, std::vector<std::string>, std::less<>> added_lists;
   std::map<std::string, std::vector<std::string>, std::less<>> added_plan_keys;
+  std::optional<std::string> added_account;
   for (const auto field : more.root) {
     const std::string_view name = field.key;
     if (is_list_member(name)) {
@@ -105,6 +107,8 @@ merge_result merge_overlay(std::string_view file_json, const overlay& extra) {
           return r;
         }
       }
+    } else if (name == "account") {
+      added_account = simdjson::to_string(field.value);
     } else {
       r.error = overlay_name + ": unexpected member " + std::string(name);
       return r;
@@ -173,6 +177,10 @@ merge_result merge_overlay(std::string_view file_json, const overlay& extra) {
         return r;
       }
       wrote_plan_keys = true;
+    } else if (name == "account" && added_account) {
+      r.error = "the configuration file and " + overlay_name +
+                " both set the account; keep it in one of them";
+      return r;
     } else {
       member(name).append(simdjson::to_string(field.value));
     }
@@ -186,6 +194,8 @@ merge_result merge_overlay(std::string_view file_json, const overlay& extra) {
     member("usagePlanKeys");
     plan_keys_json(nullptr);
   }
+  if (added_account)
+    member("account").append(*added_account);
   out.append(first ? "}\n" : "\n}\n");
   r.json = std::move(out);
   return r;

@@ -4,8 +4,9 @@
 // API-managed objects to a file without retyping them (docs/control-plane.md,
 // "Export"). The file's members stay in their order and as written; the
 // overlay's apiKeys, usagePlans and restApis are appended to the file's
-// lists and its usagePlanKeys joined per plan. Nothing is validated here:
-// the caller loads the result like any file.
+// lists, its usagePlanKeys joined per plan, and its account added (an error
+// when the file has one too). Nothing is validated here: the caller loads
+// the result like any file.
 #include <optional>
 #include <string>
 #include <string_view>

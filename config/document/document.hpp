@@ -217,8 +217,15 @@ struct gateway_settings {  // everything that is not an AWS object
   limiter::state_failure_policy on_state_failure = limiter::state_failure_policy::closed;
 };
 
+/// The AWS Account object's settable part (UpdateAccount): the CloudWatch
+/// role API Gateway would log with, kept and shown (usagegate logs locally).
+struct account_settings {
+  std::string cloudwatch_role_arn;  // cloudwatchRoleArn
+};
+
 struct document {
   gateway_settings gateway;
+  std::optional<account_settings> account;  // "account": the file's or the control plane's
   std::vector<rest_api> rest_apis;
   std::vector<stage> stages;
   std::vector<usage_plan> usage_plans;

@@ -15,11 +15,13 @@ namespace {
 namespace dom = simdjson::dom;
 using std::string_view;
 
-constexpr string_view root_fields[] = {"$schema",    "gateway", "restApis",
-                                       "usagePlans", "apiKeys", "usagePlanKeys"};
+constexpr string_view root_fields[] = {"$schema", "gateway",       "restApis", "usagePlans",
+                                       "apiKeys", "usagePlanKeys", "account"};
 // "gateway" is read only to refuse it with a reason; "$schema" is unknown.
-constexpr string_view overlay_fields[] = {"gateway", "restApis", "usagePlans", "apiKeys",
-                                          "usagePlanKeys"};
+constexpr string_view overlay_fields[] = {"gateway", "restApis",      "usagePlans",
+                                          "apiKeys", "usagePlanKeys", "account"};
+constexpr string_view account_fields[] = {"cloudwatchRoleArn"};
+constexpr string_view account_ignored[] = {"throttleSettings", "features", "apiKeyVersion"};
 constexpr string_view throttle_fields[] = {"burstLimit", "rateLimit"};
 
 }  // namespace
@@ -64,7 +66,25 @@ void document_parser::read_objects(string_view name, dom::element v) {
     r_.list(v, [&](dom::element e) { read_api_key(e); });
   } else if (name == "usagePlanKeys") {
     r_.entries(v, [&](string_view plan_id, dom::element e) { read_plan_keys(plan_id, e); });
+  } else if (name == "account") {
+    read_account(v);
   }
+}
+
+void document_parser::read_account(dom::element v) {
+  if (out_.doc.account) {
+    r_.error(
+        "the account is set by the configuration file already; UpdateAccount cannot change it "
+        "(remove 'account' from the file to manage it through the control plane)");
+    return;
+  }
+  account_settings a;
+  r_.members(v, {account_fields, account_ignored}, [&](string_view name, dom::element e) {
+    if (name == "cloudwatchRoleArn")
+      read_string(e, a.cloudwatch_role_arn);
+  });
+  if (v.type() == dom::element_type::OBJECT)
+    out_.doc.account = std::move(a);
 }
 
 std::optional<std::int64_t> document_parser::bounded(dom::element v, std::int64_t min,

@@ -68,6 +68,7 @@ class document_parser {
 
   // restApis, their resources, methods and stages (document_parse_rest_apis.cpp).
   void read_rest_api(simdjson::dom::element v);
+  void read_account(simdjson::dom::element v);
   void read_resource(simdjson::dom::element v, std::size_t api_index);
   /// One resource with its methods (where it is recorded is the caller's).
   resource read_resource_value(simdjson::dom::element v);

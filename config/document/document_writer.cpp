@@ -248,4 +248,13 @@ std::string rest_api_json(const rest_api& api, std::span<const stage> stages) {
   return out;
 }
 
+std::string account_json(const account_settings& account) {
+  std::string out;
+  object_writer o(out);
+  if (!account.cloudwatch_role_arn.empty())
+    o.string("cloudwatchRoleArn", account.cloudwatch_role_arn);
+  o.close();
+  return out;
+}
+
 }  // namespace ug::config

@@ -35,6 +35,9 @@ namespace ug::config {
 /// apart); empty or unset optional members are left out. Gateway responses
 /// and the stages' gateway.stages entries are not written: the control plane
 /// creates neither. Thread-safe (pure).
+/// {"cloudwatchRoleArn"} (left out when empty). Thread-safe (pure).
+[[nodiscard]] std::string account_json(const account_settings& account);
+
 [[nodiscard]] std::string rest_api_json(const rest_api& api, std::span<const stage> stages = {});
 
 }  // namespace ug::config

@@ -17,7 +17,7 @@ using control::object_ref;
 
 std::optional<object_kind> kind_of(std::string_view name) {
   for (object_kind k : {object_kind::api_key, object_kind::usage_plan, object_kind::usage_plan_key,
-                        object_kind::rest_api}) {
+                        object_kind::rest_api, object_kind::account}) {
     if (control::kind_name(k) == name)
       return k;
   }
@@ -63,6 +63,10 @@ std::optional<std::string> object_json(const config::document& doc, const object
         return config::rest_api_json(api, stages);
       }
       return std::nullopt;
+    case object_kind::account:
+      if (!doc.account)
+        return std::nullopt;
+      return config::account_json(*doc.account);
   }
   return std::nullopt;
 }
@@ -114,6 +118,7 @@ config::overlay control_writer::overlay_of(const rows& r, const store::control_s
   std::string api_keys;
   std::string plans;
   std::string rest_apis;
+  std::string account;
   // Plan id -> its keys, as config files write usagePlanKeys.
   std::map<std::string, std::string> plan_keys;
   for (const auto& [ref, json] : r) {
@@ -127,6 +132,9 @@ config::overlay control_writer::overlay_of(const rows& r, const store::control_s
       case object_kind::rest_api:
         rest_apis.append(rest_apis.empty() ? "" : ",").append(json);
         break;
+      case object_kind::account:
+        account = json;
+        break;
       case object_kind::usage_plan_key: {
         const auto [plan_id, key_id] = split_plan_key(ref.id);
         std::string& list = plan_keys[std::string(plan_id)];
@@ -137,7 +145,8 @@ config::overlay control_writer::overlay_of(const rows& r, const store::control_s
       }
     }
   }
-  std::string json = "{\"restApis\":[" + rest_apis + "],\"apiKeys\":[" + api_keys +
+  std::string json = "{" + (account.empty() ? std::string() : "\"account\":" + account + ",") +
+                     "\"restApis\":[" + rest_apis + "],\"apiKeys\":[" + api_keys +
                      "],\"usagePlans\":[" + plans + "],\"usagePlanKeys\":{";
   bool first = true;
   for (const auto& [plan_id, list] : plan_keys) {

@@ -67,6 +67,7 @@ constexpr std::array served_writes{
     served_write{"CreateStage", create_stage},
     served_write{"UpdateStage", update_stage},
     served_write{"DeleteStage", delete_stage},
+    served_write{"UpdateAccount", update_account},
 };
 
 const served_write* find_write(std::string_view op) noexcept {
@@ -140,9 +141,11 @@ control_response dispatch(const control_request& request, const config::document
     return get_usage(context, *usage);
   if (op == "GetUsage" || op == "UpdateUsage")
     return usage_without_state_directory(context);
-  // A create under an API (a resource, a method) is the file's refusal below:
-  // without a store every API is the file's.
-  if (find_write(op) != nullptr && (op.starts_with("Create") || op.starts_with("Import")) &&
+  // What the store would keep (a new object, the account's settings) needs
+  // one; a create under an API (a resource, a method) is the file's refusal
+  // below: without a store every API is the file's.
+  if (find_write(op) != nullptr &&
+      (op.starts_with("Create") || op.starts_with("Import") || op == "UpdateAccount") &&
       routed.match->param("restapi_id").empty()) {
     return error_response(error_code::bad_request,
                           std::string(op) +

@@ -297,8 +297,13 @@ void write_stage(json_writer& w, const config::stage& s) {
   w.end_object();
 }
 
-void write_account(json_writer& w, const config::gateway_settings& gateway) {
+void write_account(json_writer& w, const config::document& doc) {
+  const config::gateway_settings& gateway = doc.gateway;
   w.begin_object();
+  if (doc.account && !doc.account->cloudwatch_role_arn.empty()) {
+    w.key("cloudwatchRoleArn");
+    w.string(doc.account->cloudwatch_role_arn);
+  }
   if (gateway.account_throttle) {
     w.key("throttleSettings");
     write_throttle(w, *gateway.account_throttle);

@@ -55,6 +55,6 @@ void write_stage(json_writer& w, const config::stage& s);
 
 /// Account {throttleSettings (only when gateway.accountThrottle is set),
 /// features ["UsagePlans"], apiKeyVersion "4"}.
-void write_account(json_writer& w, const config::gateway_settings& gateway);
+void write_account(json_writer& w, const config::document& doc);
 
 }  // namespace ug::gateway::control

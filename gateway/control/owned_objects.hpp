@@ -9,10 +9,10 @@
 
 namespace ug::gateway::control {
 
-enum class object_kind { api_key, usage_plan, usage_plan_key, rest_api };
+enum class object_kind { api_key, usage_plan, usage_plan_key, rest_api, account };
 
 /// Pure. The store's name of the kind ("apiKey", "usagePlan", "usagePlanKey",
-/// "restApi").
+/// "restApi", "account").
 [[nodiscard]] std::string_view kind_name(object_kind kind) noexcept;
 
 /// One object the control plane owns. A usage plan key's id is

@@ -195,7 +195,7 @@ control_response get_stage(const operation_context& c) {
 }
 
 control_response get_account(const operation_context& c) {
-  return object_answer([&](json_writer& w) { write_account(w, c.doc.gateway); });
+  return object_answer([&](json_writer& w) { write_account(w, c.doc); });
 }
 
 }  // namespace ug::gateway::control

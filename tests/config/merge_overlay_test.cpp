@@ -111,6 +111,24 @@ TEST(MergeOverlay, AFileWithoutListsGetsTheOverlaysLists) {
   EXPECT_EQ(plan_keys_of(*r.doc), "p9:k9 ");
 }
 
+TEST(MergeOverlay, TheAccountOfTheStoreJoinsAFileWithoutOne) {
+  const merge_result merged = merge_overlay(
+      file_json,
+      overlay{"state", R"({"account": {"cloudwatchRoleArn": "arn:aws:iam::1:role/x"}})"});
+  ASSERT_TRUE(merged.json.has_value()) << merged.error;
+  const load_result r = load_string(*merged.json);
+  ASSERT_TRUE(r.doc.has_value()) << all_errors(r) << *merged.json;
+  ASSERT_TRUE(r.doc->account.has_value());
+  EXPECT_EQ(r.doc->account->cloudwatch_role_arn, "arn:aws:iam::1:role/x");
+  // Both setting it is refused by export and by the loader alike.
+  const std::string with_account = R"({"account": {"cloudwatchRoleArn": "a"}})";
+  EXPECT_FALSE(merge_overlay(with_account, overlay{"state", with_account}).json.has_value());
+  const load_result both = load_string(with_account, overlay{"state", with_account});
+  ASSERT_FALSE(both.doc.has_value());
+  EXPECT_NE(all_errors(both).find("the account is set by the configuration file already"),
+            std::string::npos);
+}
+
 TEST(MergeOverlay, AnEmptyStoreGivesTheFileBackAndNoFileGivesTheStore) {
   const merge_result same = merge_overlay(file_json, overlay{});
   ASSERT_TRUE(same.json.has_value()) << same.error;

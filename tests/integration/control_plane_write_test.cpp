@@ -262,7 +262,19 @@ TEST_F(ControlPlaneWrite, CliBuildsARestApiThatSurvivesKill9AndWaitsForADeployme
   EXPECT_EQ(undeployed->status, 403);
   EXPECT_EQ(undeployed->body, R"({"message":"Missing Authentication Token"})");
 
+  clients_->json_of(clients_->aws({"update-account", "--patch-operations",
+                                   "op=replace,path=/cloudwatchRoleArn,value=arn:aws:iam::"
+                                   "000000000000:role/gw"}));
+  const client_run disable = clients_->aws(
+      {"update-account", "--patch-operations", "op=remove,path=/features,value=UsagePlans"});
+  EXPECT_NE(disable.err.find("(BadRequestException) when calling the UpdateAccount operation: "
+                             "Usage Plans cannot be disabled once enabled"),
+            std::string::npos)
+      << disable.err;
   restart(SIGKILL);
+  EXPECT_EQ(
+      std::string_view(clients_->json_of(clients_->aws({"get-account"}))["cloudwatchRoleArn"]),
+      "arn:aws:iam::000000000000:role/gw");
   const simdjson::dom::element kept = clients_->json_of(clients_->aws(
       {"get-method", "--rest-api-id", api, "--resource-id", res, "--http-method", "GET"}));
   EXPECT_TRUE(bool(kept["apiKeyRequired"]));

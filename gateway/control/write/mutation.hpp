@@ -60,6 +60,7 @@ control_response delete_deployment(mutation_context& c);
 control_response create_stage(mutation_context& c);
 control_response update_stage(mutation_context& c);
 control_response delete_stage(mutation_context& c);
+control_response update_account(mutation_context& c);
 
 /// Why a key cannot join a plan, as AWS answers CreateUsagePlanKey.
 struct plan_join_refusal {

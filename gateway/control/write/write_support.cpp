@@ -16,6 +16,8 @@ std::string_view kind_name(object_kind kind) noexcept {
       return "usagePlanKey";
     case object_kind::rest_api:
       return "restApi";
+    case object_kind::account:
+      return "account";
   }
   return "apiKey";
 }
