@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/document/aws_names.hpp"
+#include "config/document/document_lookup.hpp"
 #include "config/document/upstream_url.hpp"
 #include "config/snapshot/compiled_config.hpp"
 #include "config/snapshot/compiled_config_impl.hpp"
@@ -91,16 +92,6 @@ stage_method_settings sort_method_settings(const stage& s) {
   return sorted;
 }
 
-const rest_api* find_api(const document& doc, std::string_view api_id) {
-  const rest_api* api = nullptr;
-  for (const rest_api& a : doc.rest_apis) {
-    if (a.id == api_id) {
-      api = &a;  // the last of equal ids, which validation rejects anyway
-    }
-  }
-  return api;
-}
-
 }  // namespace
 
 struct compiled_config::impl::compiler {
@@ -161,7 +152,7 @@ struct compiled_config::impl::compiler {
     out.stage_responses.push_back(responses == responses_by_api.end() ? nullptr
                                                                       : responses->second);
     stage_runtime runtime;
-    if (const rest_api* api = find_api(doc, s.api_id)) {
+    if (const rest_api* api = find_rest_api(doc, s.api_id)) {
       add_routes(s, *api, runtime);
     }
     out.stage_runtimes.push_back(std::move(runtime));
@@ -171,11 +162,8 @@ struct compiled_config::impl::compiler {
   /// stage, or a deploymentId from AWS with no deployments here) the API's
   /// resources as they are.
   static const std::vector<resource>& served_resources(const stage& s, const rest_api& api) {
-    for (const deployment& d : api.deployments) {
-      if (d.id == s.deployment_id)
-        return d.resources;
-    }
-    return api.resources;
+    const deployment* d = find_deployment(api, s.deployment_id);
+    return d != nullptr ? d->resources : api.resources;
   }
 
   void add_routes(const stage& s, const rest_api& api, stage_runtime& runtime) {

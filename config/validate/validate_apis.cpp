@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "config/document/aws_names.hpp"
+#include "config/document/document_lookup.hpp"
 #include "config/document/upstream_url.hpp"
 #include "config/json/json_path.hpp"
 #include "config/json/suggest.hpp"
@@ -57,22 +58,6 @@ void check_resources(const rest_api& api, const std::vector<location>& where, di
   }
 }
 
-const rest_api* find_api(const document& doc, string_view id) {
-  for (const rest_api& api : doc.rest_apis) {
-    if (api.id == id)
-      return &api;
-  }
-  return nullptr;
-}
-
-const deployment* find_deployment(const rest_api& api, string_view id) {
-  for (const deployment& d : api.deployments) {
-    if (d.id == id)
-      return &d;
-  }
-  return nullptr;
-}
-
 std::string origin_of(const upstream_settings& u) {
   return "http://" + (u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host) + ":" +
          std::to_string(u.port);
@@ -106,7 +91,7 @@ std::string integration_problem(const integration& in, const resource& r, const 
 /// none), which must be one host and port. Sets `why` when there is none.
 std::optional<upstream_settings> upstream_from_integrations(const document& doc, const stage& s,
                                                             std::string& why) {
-  const rest_api* api = find_api(doc, s.api_id);
+  const rest_api* api = find_rest_api(doc, s.api_id);
   const deployment* d = api == nullptr ? nullptr : find_deployment(*api, s.deployment_id);
   if (d == nullptr)
     return std::nullopt;  // the caller's "has no upstream"
@@ -210,7 +195,7 @@ void validate_apis(parsed_document& parsed, diagnostics& diag, stage_index& stag
   }
   for (std::size_t i = 0; i < doc.stages.size(); ++i) {
     const stage& s = doc.stages[i];
-    const rest_api* api = find_api(doc, s.api_id);
+    const rest_api* api = find_rest_api(doc, s.api_id);
     // Without deployments a deploymentId is AWS's (a file pasted from get-stages).
     if (api != nullptr && !api->deployments.empty() && !s.deployment_id.empty() &&
         find_deployment(*api, s.deployment_id) == nullptr)

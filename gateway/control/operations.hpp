@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/document/document.hpp"
+#include "config/document/document_lookup.hpp"
 #include "gateway/control/aws_error.hpp"
 #include "gateway/control/json_writer.hpp"
 #include "gateway/control/pagination.hpp"
@@ -78,14 +79,15 @@ control_response object_answer(Write write) {
   return json_response(200, w.take());
 }
 
-/// Lookups by id in the document; nullptr when absent.
+/// Lookups by id in the document; nullptr when absent (REST APIs and
+/// deployments: config/document/document_lookup.hpp, shared with validation).
+using config::find_deployment;
+using config::find_rest_api;
 const config::api_key* find_api_key(const config::document& doc, std::string_view id);
 const config::usage_plan* find_usage_plan(const config::document& doc, std::string_view id);
-const config::rest_api* find_rest_api(const config::document& doc, std::string_view id);
 const config::resource* find_resource(const config::rest_api& api, std::string_view id);
 const config::stage* find_stage(const config::document& doc, std::string_view api_id,
                                 std::string_view stage_name);
-const config::deployment* find_deployment(const config::rest_api& api, std::string_view id);
 /// True when `key_id` is in plan `plan_id` (usagePlanKeys).
 bool plan_has_key(const config::document& doc, std::string_view plan_id, std::string_view key_id);
 /// The 404 of an unknown REST API id: "Invalid API identifier specified <account>:<id>".

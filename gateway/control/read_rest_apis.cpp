@@ -7,18 +7,11 @@
 #include <string_view>
 #include <vector>
 
+#include "config/document/document_lookup.hpp"
 #include "gateway/control/json_shapes.hpp"
 #include "gateway/control/operations.hpp"
 
 namespace ug::gateway::control {
-
-const config::rest_api* find_rest_api(const config::document& doc, std::string_view id) {
-  for (const config::rest_api& api : doc.rest_apis) {
-    if (api.id == id)
-      return &api;
-  }
-  return nullptr;
-}
 
 const config::resource* find_resource(const config::rest_api& api, std::string_view id) {
   if (id.empty())
@@ -133,14 +126,6 @@ control_response get_integration(const operation_context& c) {
     return error_response(error_code::not_found, not_found_text::integration);
   return object_answer(
       [&](json_writer& w) { write_integration(w, *n.method->method_integration, n.resource->id); });
-}
-
-const config::deployment* find_deployment(const config::rest_api& api, std::string_view id) {
-  for (const config::deployment& d : api.deployments) {
-    if (d.id == id)
-      return &d;
-  }
-  return nullptr;
 }
 
 control_response get_deployments(const operation_context& c) {

@@ -7,7 +7,6 @@
 #include <charconv>
 #include <cmath>
 #include <string>
-#include <vector>
 
 #include "config/document/aws_names.hpp"
 #include "gateway/control/json_shapes.hpp"
